@@ -1,0 +1,65 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "docket",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "docket", targets: ["docket"]),
+    ],
+    dependencies: [
+        // Traits off: swift-configuration is not used, so it is not built.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
+        .target(name: "DocketCore", swiftSettings: strict),
+        .target(name: "DocketAPI", dependencies: ["DocketCore"], swiftSettings: strict),
+        .target(
+            name: "DocketStore",
+            dependencies: ["DocketCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "DocketServer",
+            dependencies: [
+                "DocketCore", "DocketAPI", "DocketStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "docket",
+            dependencies: [
+                "DocketCore", "DocketAPI", "DocketStore", "DocketServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: strict),
+        .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "DocketCore"], swiftSettings: strict),
+        .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"], swiftSettings: strict),
+        .testTarget(
+            name: "DocketServerTests",
+            dependencies: [
+                "DocketServer", "DocketStore", "DocketCore", "DocketAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "DocketEndToEndTests", dependencies: ["DocketCore"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,156 @@
+import DocketCore
+import GRDB
+
+/// Writes the change log: each touched entity's serialized state at a new version.
+///
+/// Versions come from the `clock` row, incremented inside the writing
+/// transaction, so they are gap-free and strictly increasing across the
+/// server. Each entity keeps one row, moved to its newest version.
+enum ChangeLog {
+    /// One reader class who may see an entity.
+    struct Audience: Hashable {
+        var level: String
+        var seriesID: String = ""
+        var personID: String = ""
+    }
+
+    /// An entity's stored form: what everyone who may see it sees, and the fuller private form.
+    struct Snapshot {
+        var value: String
+        var privateValue: String?
+        var audiences: [Audience]
+    }
+
+    /// Records every entity `context` touched; returns the highest version written (or nil when none).
+    @discardableResult
+    static func record(_ context: MutationContext) throws -> Int64? {
+        var versions: [String: Int64] = [:]
+        var last: Int64?
+        for (type, id) in context.touched {
+            let version = try nextVersion(context.db)
+            try write(type, id, version: version, at: context.now, db: context.db)
+            versions["\(type.rawValue):\(id)"] = version
+            last = version
+        }
+        for (type, id, fields) in context.fieldChanges {
+            guard let version = versions["\(type.rawValue):\(id)"] else { continue }
+            for field in fields {
+                try context.db.execute(
+                    sql: """
+                        INSERT INTO field_change (type, entity_id, field, version, client_id) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (type, entity_id, field) DO UPDATE SET version = excluded.version, client_id = excluded.client_id
+                        """,
+                    arguments: [type.rawValue, id, field, version, context.clientID?.rawValue])
+            }
+        }
+        return last
+    }
+
+    static func nextVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
+    }
+
+    private static func write(_ type: EntityType, _ id: String, version: Int64, at: Timestamp, db: Database) throws {
+        try db.execute(sql: "DELETE FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
+        guard let snapshot = try snapshot(type, id, db) else {
+            try db.execute(
+                sql: "INSERT INTO change (version, type, entity_id, deleted, changed_at) VALUES (?, ?, ?, 1, ?)",
+                arguments: [version, type.rawValue, id, at.milliseconds])
+            return
+        }
+        try db.execute(
+            sql: "INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
+            arguments: [version, type.rawValue, id, snapshot.value, snapshot.privateValue, at.milliseconds])
+        try db.execute(sql: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
+        for audience in Set(snapshot.audiences) {
+            try db.execute(
+                sql: "INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES (?, ?, ?, ?, ?)",
+                arguments: [type.rawValue, id, audience.level, audience.seriesID, audience.personID])
+        }
+    }
+
+    /// The entity's current stored form, or nil when it no longer exists.
+    static func snapshot(_ type: EntityType, _ id: String, _ db: Database) throws -> Snapshot? {
+        switch type {
+        case .series:
+            guard let series = try Loaders.series(db, id) else { return nil }
+            return Snapshot(value: series.json.jsonString, audiences: [Audience(level: "series", seriesID: id)])
+        case .person:
+            guard let person = try Loaders.person(db, id) else { return nil }
+            return Snapshot(
+                value: person.json(includingEmail: false).jsonString,
+                privateValue: person.email == nil ? nil : person.json(includingEmail: true).jsonString,
+                audiences: try personAudiences(id, db))
+        case .paper:
+            guard let paper = try Loaders.paper(db, id) else { return nil }
+            return Snapshot(value: paper.json.jsonString, audiences: try paperAudiences(id, db))
+        case .suggestion:
+            guard let suggestion = try Loaders.suggestion(db, id) else { return nil }
+            return Snapshot(
+                value: suggestion.json.jsonString,
+                audiences: [Audience(level: "member", seriesID: suggestion.seriesID.rawValue)])
+        case .ballot:
+            guard let ballot = try Loaders.ballot(db, id) else { return nil }
+            return Snapshot(value: ballot.json.jsonString, audiences: [Audience(level: "owner", personID: ballot.voterID.rawValue)])
+        case .episode:
+            guard let episode = try Loaders.episode(db, id) else { return nil }
+            return Snapshot(value: episode.json.jsonString, audiences: [Audience(level: "series", seriesID: episode.seriesID.rawValue)])
+        case .standing, .round:
+            return nil
+        }
+    }
+
+    private static func personAudiences(_ id: String, _ db: Database) throws -> [Audience] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT 'member' AS level, series_id FROM membership WHERE person_id = :id
+                UNION SELECT 'series', e.series_id FROM presenter p JOIN episode e ON e.id = p.episode_id WHERE p.person_id = :id
+                UNION SELECT 'member', series_id FROM suggestion WHERE proposer_id = :id
+                UNION SELECT 'member', s.series_id FROM volunteer v JOIN suggestion s ON s.id = v.suggestion_id WHERE v.person_id = :id
+                """,
+            arguments: ["id": id])
+        return [Audience(level: "owner", personID: id)] + rows.map { Audience(level: $0["level"], seriesID: $0["series_id"]) }
+    }
+
+    private static func paperAudiences(_ id: String, _ db: Database) throws -> [Audience] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT 'member' AS level, s.series_id FROM suggestion_paper sp JOIN suggestion s ON s.id = sp.suggestion_id
+                WHERE sp.paper_id = :id
+                UNION SELECT 'series', e.series_id FROM episode_paper ep JOIN episode e ON e.id = ep.episode_id
+                WHERE ep.paper_id = :id
+                """,
+            arguments: ["id": id]
+        ).map { Audience(level: $0["level"], seriesID: $0["series_id"]) }
+    }
+
+    /// SQL that is true when the reader (`:me`, `:admin`) may see change row `c`.
+    static let visibleToReader = """
+        (:admin = 1 OR EXISTS (SELECT 1 FROM audience a WHERE a.type = c.type AND a.entity_id = c.entity_id AND (
+            (a.level = 'owner' AND a.person_id = :me)
+            OR (a.level = 'series' AND (
+                EXISTS (SELECT 1 FROM series s WHERE s.id = a.series_id AND s.visibility = 'public')
+                OR EXISTS (SELECT 1 FROM membership m WHERE m.series_id = a.series_id AND m.person_id = :me)))
+            OR (a.level = 'member' AND EXISTS (
+                SELECT 1 FROM membership m WHERE m.series_id = a.series_id AND m.person_id = :me))
+            OR (a.level = 'organizer' AND EXISTS (
+                SELECT 1 FROM membership m WHERE m.series_id = a.series_id AND m.person_id = :me AND m.role = 'organizer'))
+            OR (a.level = 'results' AND EXISTS (
+                SELECT 1 FROM membership m JOIN series s ON s.id = m.series_id
+                WHERE m.series_id = a.series_id AND m.person_id = :me
+                AND (m.role = 'organizer' OR s.results_visibility = 'live'))))))
+        """
+
+    /// SQL for the value the reader sees of change row `c`: the private form for the person
+    /// themself, administrators, and organizers of a series the person belongs to or is named in.
+    static let valueForReader = """
+        CASE WHEN c.private_value IS NULL THEN c.value
+             WHEN :admin = 1 OR c.entity_id = :me THEN c.private_value
+             WHEN EXISTS (SELECT 1 FROM audience a JOIN membership m ON m.series_id = a.series_id
+                          WHERE a.type = c.type AND a.entity_id = c.entity_id AND a.series_id <> ''
+                          AND m.person_id = :me AND m.role = 'organizer') THEN c.private_value
+             ELSE c.value END
+        """
+}

@@ -1,0 +1,81 @@
+import DocketCore
+import GRDB
+
+/// Everything one mutation's handler may use, inside the push's transaction.
+///
+/// Handlers read and write through `db`, check roles with `require`, and
+/// name each entity they change with `touch`; the change log is written from
+/// those names when the handler returns.
+final class MutationContext {
+    let db: Database
+    let actor: Principal
+    let clientID: ClientID?
+    /// The server's time when the mutation ran.
+    let now: Timestamp
+    /// The client's time of the user's action, clamped to at most 5 minutes ahead of `now`.
+    let at: Timestamp
+    let environment: Environment
+    private(set) var touched: [(EntityType, String)] = []
+    private var touchedSet: Set<String> = []
+    private(set) var fieldChanges: [(EntityType, String, [String])] = []
+
+    init(db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment) {
+        self.db = db
+        self.actor = actor
+        self.clientID = clientID
+        self.now = now
+        self.at = at
+        self.environment = environment
+    }
+
+    /// Marks an entity as changed so its new state goes into the change log.
+    func touch(_ type: EntityType, _ id: String) {
+        if touchedSet.insert("\(type.rawValue):\(id)").inserted {
+            touched.append((type, id))
+        }
+    }
+
+    /// Records which fields an update set, for later field-level merges.
+    func recordFieldChanges(_ type: EntityType, _ id: String, _ fields: [String]) {
+        fieldChanges.append((type, id, fields))
+    }
+
+    /// The acting person, or a `forbidden` problem when the actor is the bare administrator.
+    func person() throws(Problem) -> PersonID {
+        guard let id = actor.personID else { throw Problem(.forbidden, "this mutation needs a person, not the server administrator") }
+        return id
+    }
+
+    /// The actor's role in a series (administrators count as organizers everywhere).
+    func role(in series: SeriesID) throws -> SeriesRole? {
+        if actor.isAdmin { return .organizer }
+        guard let person = actor.personID else { return nil }
+        let text = try String.fetchOne(
+            db, sql: "SELECT role FROM membership WHERE series_id = ? AND person_id = ?",
+            arguments: [series.rawValue, person.rawValue])
+        return text.flatMap(SeriesRole.init(rawValue:))
+    }
+
+    /// Checks that the series exists and is visible to the actor, and that the actor has at least `role`.
+    ///
+    /// A series the actor may not see is reported as unknown, so its existence does not leak.
+    func require(_ role: SeriesRole, in series: SeriesID, field: String = "args.seriesID") throws {
+        guard let visibility = try String.fetchOne(db, sql: "SELECT visibility FROM series WHERE id = ?", arguments: [series.rawValue])
+        else { throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")]) }
+        let actual = try self.role(in: series)
+        if actual == nil && visibility != SeriesVisibility.public.rawValue {
+            throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")])
+        }
+        guard let actual, actual >= role else {
+            throw Problem(.forbidden, "this needs the \(role.rawValue) role in the series")
+        }
+    }
+
+    /// A new server-made id.
+    func newID() -> String { environment.newID() }
+}
+
+/// The outcome of one processed mutation.
+public enum MutationStatus: String, Sendable {
+    case applied, rejected
+}

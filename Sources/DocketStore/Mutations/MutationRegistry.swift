@@ -1,0 +1,28 @@
+import DocketCore
+
+/// One handler per mutation name: the only code that changes Docket's state.
+enum MutationRegistry {
+    typealias Handler = @Sendable (inout Args, MutationContext) throws -> Void
+
+    static let handlers: [String: Handler] = [
+        "series.create": SeriesMutations.create,
+        "series.update": SeriesMutations.update,
+        "person.create": PersonMutations.create,
+        "membership.set": PersonMutations.setMembership,
+        "paper.create": PaperMutations.create,
+        "suggestion.create": SuggestionMutations.create,
+        "suggestion.update": SuggestionMutations.update,
+        "suggestion.withdraw": SuggestionMutations.withdraw,
+        "suggestion.decline": SuggestionMutations.decline,
+        "suggestion.merge": SuggestionMutations.merge,
+        "suggestion.volunteer": SuggestionMutations.volunteer,
+        "suggestion.unvolunteer": SuggestionMutations.unvolunteer,
+        "ballot.set": BallotMutations.set,
+        "episode.create": EpisodeMutations.create,
+        "episode.update": EpisodeMutations.update,
+        "episode.cancel": EpisodeMutations.cancel,
+    ]
+
+    /// The names the server applies, sorted.
+    static var names: [String] { handlers.keys.sorted() }
+}

@@ -1,0 +1,226 @@
+import DocketCore
+import GRDB
+
+/// The `suggestion.*` mutations of the server issue (promotion comes with the voting issue).
+enum SuggestionMutations {
+    static let updatableFields = ["title", "pitch", "tags"]
+
+    static func create(_ args: inout Args, _ context: MutationContext) throws {
+        let id = args.id("id", SuggestionKind.self)
+        let seriesID = args.id("seriesID", SeriesKind.self)
+        var title = args.optionalString("title")
+        if args.has("title") && title == nil && args.isValid { args.fail("title", "must not be empty") }
+        let pitch = args.optionalString("pitch", maxLength: 20_000, trim: false)
+        let tags = readTags(&args)
+        var paperFields: PaperFields?
+        var paperID: PaperID?
+        switch (args.raw("paper").map { !$0.isNull } ?? false, args.raw("paperID").map { !$0.isNull } ?? false) {
+        case (true, true): args.fail("paperID", "give either paper or paperID, not both")
+        case (false, false): args.fail("paper", "is required (or paperID)")
+        case (true, false):
+            if var paper = args.object("paper") {
+                paperFields = PaperFields.read(&paper)
+                args.absorb(paper)
+            }
+        case (false, true): paperID = args.id("paperID", PaperKind.self)
+        }
+        try args.finish()
+        guard let id, let seriesID else { return }
+        let proposer = try context.person()
+        try context.require(.member, in: seriesID)
+        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM suggestion WHERE id = ?", arguments: [id.rawValue]) == true {
+            throw Problem(.conflict, "a suggestion with id \(id) already exists")
+        }
+        let paper = try resolvePaper(fields: paperFields, id: paperID, context)
+        if title == nil {
+            title = try String.fetchOne(context.db, sql: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
+                .map { String($0.prefix(300)) }
+        }
+        let duplicates = try findDuplicates(paper: paper, series: seriesID, context.db)
+        try context.db.execute(
+            sql: """
+                INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """,
+            arguments: [
+                id.rawValue, seriesID.rawValue, title, pitch, JSONValue.strings(tags ?? []).jsonString, proposer.rawValue,
+                duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
+            ])
+        try context.db.execute(
+            sql: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
+            arguments: [id.rawValue, paper.rawValue])
+        context.touch(.suggestion, id.rawValue)
+        context.touch(.paper, paper.rawValue)
+        context.touch(.person, proposer.rawValue)
+    }
+
+    /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
+    private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> PaperID {
+        if let id {
+            try PaperMutations.requireExists(id, field: "args.paperID", context.db)
+            return id
+        }
+        guard let fields else { throw Problem.invalid("args.paper", "is required") }
+        if let existing = try PaperMutations.find(fields, context.db) { return existing }
+        let paper = PaperID(trusted: context.newID())
+        try PaperMutations.insert(id: paper, fields, context)
+        return paper
+    }
+
+    /// Open suggestions and episodes of the series that already name `paper`.
+    private static func findDuplicates(paper: PaperID, series: SeriesID, _ db: Database) throws -> JSONValue {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT 'suggestion' AS type, s.id FROM suggestion s JOIN suggestion_paper sp ON sp.suggestion_id = s.id
+                WHERE sp.paper_id = :paper AND s.series_id = :series AND s.status = 'open'
+                UNION ALL
+                SELECT 'episode', e.id FROM episode e JOIN episode_paper ep ON ep.episode_id = e.id
+                WHERE ep.paper_id = :paper AND e.series_id = :series AND e.status <> 'cancelled'
+                ORDER BY 1, 2
+                """,
+            arguments: ["paper": paper.rawValue, "series": series.rawValue])
+        return .array(rows.map { ["type": .string($0["type"]), "id": .string($0["id"])] })
+    }
+
+    static func update(_ args: inout Args, _ context: MutationContext) throws {
+        let id = args.id("id", SuggestionKind.self)
+        guard let update = Merge.readUpdate(&args), let id else { try args.finish(); return }
+        var values = update.set
+        let fields = Merge.fields(in: &values, allowed: updatableFields, raw: args.raw("set"))
+        var assignments: [(String, (any DatabaseValueConvertible)?)] = []
+        for field in fields {
+            switch field {
+            case "title": values.string("title").map { assignments.append(("title", $0)) }
+            case "pitch": assignments.append(("pitch", values.optionalString("pitch", maxLength: 20_000, trim: false)))
+            case "tags": assignments.append(("tags", JSONValue.strings(readTags(&values) ?? []).jsonString))
+            default: break
+            }
+        }
+        args.absorb(values)
+        try args.finish()
+        let row = try load(id, context)
+        try requireProposerOrOrganizer(row, context)
+        try Merge.check(.suggestion, id.rawValue, fields: fields, baseVersion: update.baseVersion, context)
+        try Updates.apply(table: "suggestion", id: id.rawValue, assignments, context)
+        context.recordFieldChanges(.suggestion, id.rawValue, fields)
+        context.touch(.suggestion, id.rawValue)
+    }
+
+    static func withdraw(_ args: inout Args, _ context: MutationContext) throws {
+        try changeStatus(&args, context, to: .withdrawn, organizerOnly: false)
+    }
+
+    static func decline(_ args: inout Args, _ context: MutationContext) throws {
+        try changeStatus(&args, context, to: .declined, organizerOnly: true)
+    }
+
+    static func merge(_ args: inout Args, _ context: MutationContext) throws {
+        try changeStatus(&args, context, to: .merged, organizerOnly: true)
+    }
+
+    private static func changeStatus(_ args: inout Args, _ context: MutationContext, to status: SuggestionStatus, organizerOnly: Bool) throws {
+        let id = args.id("id", SuggestionKind.self)
+        let into = status == .merged ? args.id("into", SuggestionKind.self) : nil
+        try args.finish()
+        guard let id else { return }
+        let row = try load(id, context)
+        if organizerOnly {
+            try context.require(.organizer, in: row.series, field: "args.id")
+        } else {
+            try requireProposerOrOrganizer(row, context)
+        }
+        guard row.status == .open else {
+            throw Problem(.conflict, "the suggestion is \(row.status.rawValue), not open", extensions: ["current": try current(id, context)])
+        }
+        var mergedInto: String?
+        if let into {
+            guard into != id else { throw Problem.invalid("args.into", "must name another suggestion") }
+            let target = try Row.fetchOne(
+                context.db, sql: "SELECT series_id, status FROM suggestion WHERE id = ?", arguments: [into.rawValue])
+            guard let target, target["series_id"] == row.series.rawValue else {
+                throw Problem.invalid("args.into", "names an unknown suggestion of this series")
+            }
+            guard target["status"] == SuggestionStatus.open.rawValue else { throw Problem.invalid("args.into", "must be an open suggestion") }
+            mergedInto = into.rawValue
+            try context.db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO volunteer (suggestion_id, person_id, note, created_at)
+                    SELECT ?, person_id, note, created_at FROM volunteer WHERE suggestion_id = ?
+                    """,
+                arguments: [into.rawValue, id.rawValue])
+            context.touch(.suggestion, into.rawValue)
+        }
+        try context.db.execute(
+            sql: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ? WHERE id = ?",
+            arguments: [status.rawValue, mergedInto, context.now.milliseconds, id.rawValue])
+        context.touch(.suggestion, id.rawValue)
+    }
+
+    static func volunteer(_ args: inout Args, _ context: MutationContext) throws {
+        let id = args.id("id", SuggestionKind.self)
+        let note = args.optionalString("note", maxLength: 2000)
+        try args.finish()
+        guard let id else { return }
+        let person = try context.person()
+        let row = try load(id, context)
+        try context.require(.member, in: row.series, field: "args.id")
+        try context.db.execute(
+            sql: """
+                INSERT INTO volunteer (suggestion_id, person_id, note, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (suggestion_id, person_id) DO UPDATE SET note = excluded.note
+                """,
+            arguments: [id.rawValue, person.rawValue, note, context.now.milliseconds])
+        context.touch(.suggestion, id.rawValue)
+        context.touch(.person, person.rawValue)
+    }
+
+    static func unvolunteer(_ args: inout Args, _ context: MutationContext) throws {
+        let id = args.id("id", SuggestionKind.self)
+        try args.finish()
+        guard let id else { return }
+        let person = try context.person()
+        let row = try load(id, context)
+        try context.require(.member, in: row.series, field: "args.id")
+        try context.db.execute(
+            sql: "DELETE FROM volunteer WHERE suggestion_id = ? AND person_id = ?", arguments: [id.rawValue, person.rawValue])
+        if context.db.changesCount > 0 {
+            context.touch(.suggestion, id.rawValue)
+            context.touch(.person, person.rawValue)
+        }
+    }
+
+    struct SuggestionFacts {
+        var series: SeriesID
+        var proposer: PersonID
+        var status: SuggestionStatus
+    }
+
+    /// The suggestion's series, proposer and status; unknown (or invisible) ids are a validation failure.
+    static func load(_ id: SuggestionID, _ context: MutationContext) throws -> SuggestionFacts {
+        guard let row = try Row.fetchOne(
+            context.db, sql: "SELECT series_id, proposer_id, status FROM suggestion WHERE id = ?", arguments: [id.rawValue])
+        else { throw Problem.invalid("args.id", "names an unknown suggestion") }
+        let result = SuggestionFacts(
+            series: SeriesID(trusted: row["series_id"]), proposer: PersonID(trusted: row["proposer_id"]),
+            status: SuggestionStatus(rawValue: row["status"])!)
+        if try context.role(in: result.series) == nil { throw Problem.invalid("args.id", "names an unknown suggestion") }
+        return result
+    }
+
+    private static func requireProposerOrOrganizer(_ row: SuggestionFacts, _ context: MutationContext) throws {
+        if context.actor.personID == row.proposer { return }
+        guard try context.role(in: row.series) == .organizer else {
+            throw Problem(.forbidden, "only the proposer or an organizer may change this suggestion")
+        }
+    }
+
+    private static func current(_ id: SuggestionID, _ context: MutationContext) throws -> JSONValue {
+        guard let snapshot = try ChangeLog.snapshot(.suggestion, id.rawValue, context.db) else { return .null }
+        return (try? JSONParser.parse(snapshot.value)) ?? .null
+    }
+
+    static func readTags(_ args: inout Args) -> [String]? {
+        args.stringList("tags", maxCount: 20, maxLength: 50)
+    }
+}

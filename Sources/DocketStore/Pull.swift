@@ -1,0 +1,169 @@
+public import DocketCore
+import GRDB
+
+/// One change as pull returns it: the entity's stored JSON, never re-encoded.
+public struct PulledChange: Sendable {
+    public var type: String
+    public var id: String
+    public var version: Int64
+    public var deleted: Bool
+    /// The entity's complete JSON value as stored; nil for a deletion.
+    public var value: String?
+}
+
+/// One page of a pull.
+public struct PullPage: Sendable {
+    public var cursor: String
+    public var hasMore: Bool
+    public var reset: Bool
+    public var lastMutationID: Int64
+    public var changes: [PulledChange]
+    /// How many changes remain after this page (an upper bound), when `hasMore`.
+    public var remaining: Int64?
+}
+
+/// A position in one database's change log; opaque to clients.
+struct Cursor: Equatable {
+    var databaseID: String
+    var epoch: Int64
+    var version: Int64
+
+    var encoded: String {
+        Crypto.base64URL(Array("1:\(databaseID):\(epoch):\(version)".utf8))
+    }
+
+    /// Parses a cursor this server issued; nil for anything else.
+    init?(encoded: String) {
+        guard encoded.utf8.count <= 200, let bytes = Crypto.decodeBase64URL(encoded),
+            let text = String(validating: bytes, as: UTF8.self)
+        else { return nil }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "1", EntityID<ClientKind>.isCanonicalUUID(String(parts[1])),
+            let epoch = Int64(parts[2]), let version = Int64(parts[3]), version >= 0, epoch >= 0
+        else { return nil }
+        self.init(databaseID: String(parts[1]), epoch: epoch, version: version)
+    }
+
+    init(databaseID: String, epoch: Int64, version: Int64) {
+        self.databaseID = databaseID
+        self.epoch = epoch
+        self.version = version
+    }
+}
+
+extension Store {
+    /// Pull's default and largest page sizes.
+    public static let defaultPullLimit = 500
+    public static let maxPullLimit = 5000
+
+    /// What changed for this reader since `cursor` (everything when nil), one consistent page.
+    ///
+    /// Reads from one snapshot, so a page is never torn by concurrent writes;
+    /// each entity appears once, at its latest state. A cursor of another
+    /// database, or one ahead of this one (a copied-back backup), gets a reset.
+    /// Throws `bad_request` for a string that is not a cursor.
+    public func pull(actor: Principal, clientID: ClientID, cursor text: String?, limit requested: Int?) throws -> PullPage {
+        let limit = min(max(requested ?? Store.defaultPullLimit, 1), Store.maxPullLimit)
+        var cursor: Cursor?
+        if let text {
+            guard let parsed = Cursor(encoded: text) else { throw Problem(.badRequest, "cursor is not one this server issued") }
+            cursor = parsed
+        }
+        let lastMutationID = try clientForPull(actor: actor, clientID: clientID)
+        return try pool.read { db in
+            let (databaseID, current) = try Store.clockRow(db)
+            var since: Int64 = 0
+            var reset = false
+            if let cursor {
+                if cursor.databaseID != databaseID || cursor.version > current {
+                    reset = true
+                } else {
+                    since = cursor.version
+                }
+            }
+            var changes = try Store.changes(since: since, limit: limit + 1, actor: actor, includeDeleted: since > 0, db)
+            let hasMore = changes.count > limit
+            if hasMore { changes.removeLast() }
+            let through = hasMore ? changes.last!.version : current
+            var remaining: Int64?
+            if hasMore {
+                remaining = try Int64.fetchOne(db, sql: "SELECT count(*) FROM change WHERE version > ?", arguments: [through])
+            }
+            return PullPage(
+                cursor: Cursor(databaseID: databaseID, epoch: 0, version: through).encoded, hasMore: hasMore, reset: reset,
+                lastMutationID: lastMutationID, changes: changes, remaining: remaining)
+        }
+    }
+
+    /// The client's lastMutationID, binding an unseen client to the reader first.
+    private func clientForPull(actor: Principal, clientID: ClientID) throws -> Int64 {
+        let person = actor.personID?.rawValue ?? ""
+        let known = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
+        }
+        if let known {
+            guard known["person_id"] == person else { throw Problem(.forbidden, "this clientID belongs to another person") }
+            return known["last_mutation_id"]
+        }
+        let now = environment.now()
+        return try pool.write { db in try bindClient(clientID, person: person, now: now, db) }
+    }
+
+    static func clockRow(_ db: Database) throws -> (String, Int64) {
+        let row = try Row.fetchOne(db, sql: "SELECT database_id, version FROM clock WHERE id = 1")!
+        return (row["database_id"], row["version"])
+    }
+
+    static func changes(since: Int64, limit: Int, actor: Principal, includeDeleted: Bool, _ db: Database) throws -> [PulledChange] {
+        let sql = """
+            SELECT c.version, c.type, c.entity_id, c.deleted, \(ChangeLog.valueForReader) AS body
+            FROM change c
+            WHERE c.version > :since \(includeDeleted ? "" : "AND c.deleted = 0") AND \(ChangeLog.visibleToReader)
+            ORDER BY c.version LIMIT :limit
+            """
+        let arguments: StatementArguments = [
+            "since": since, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin,
+        ]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            PulledChange(type: row["type"], id: row["entity_id"], version: row["version"], deleted: row["deleted"], value: row["body"])
+        }
+    }
+
+    /// The stored JSON values of one type that the reader may see, optionally within one series, in a natural order.
+    public func values(of type: EntityType, inSeries series: SeriesID? = nil, id: String? = nil, actor: Principal) throws -> [String] {
+        var filter = ""
+        var order = "c.version"
+        switch type {
+        case .suggestion:
+            filter = "AND c.entity_id IN (SELECT id FROM suggestion WHERE series_id = :series)"
+            order = "c.entity_id"
+        case .episode:
+            filter = "AND c.entity_id IN (SELECT id FROM episode WHERE series_id = :series)"
+            order = "(SELECT starts_at FROM episode e WHERE e.id = c.entity_id), c.entity_id"
+        case .series:
+            order = "(SELECT slug FROM series s WHERE s.id = c.entity_id)"
+        default: break
+        }
+        if series == nil { filter = "" }
+        if id != nil { filter += " AND c.entity_id = :id" }
+        let sql = """
+            SELECT \(ChangeLog.valueForReader) AS body FROM change c
+            WHERE c.type = :type AND c.deleted = 0 \(filter) AND \(ChangeLog.visibleToReader)
+            ORDER BY \(order)
+            """
+        let arguments: StatementArguments = [
+            "type": type.rawValue, "series": series?.rawValue, "id": id, "me": actor.personID?.rawValue ?? "",
+            "admin": actor.isAdmin,
+        ]
+        return try pool.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+    }
+
+    /// The id of the series with this id or slug, if the reader may see it.
+    public func resolveSeries(_ idOrSlug: String, actor: Principal) throws -> SeriesID? {
+        let id = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM series WHERE id = ? OR slug = ?", arguments: [idOrSlug, idOrSlug])
+        }
+        guard let id, try !values(of: .series, id: id, actor: actor).isEmpty else { return nil }
+        return SeriesID(trusted: id)
+    }
+}

@@ -1,0 +1,159 @@
+public import DocketCore
+import GRDB
+
+/// One mutation as a client sent it.
+public struct IncomingMutation: Sendable {
+    public var id: Int64
+    public var name: String
+    public var at: Timestamp?
+    public var args: JSONValue
+
+    public init(id: Int64, name: String, at: Timestamp?, args: JSONValue) {
+        self.id = id
+        self.name = name
+        self.at = at
+        self.args = args
+    }
+}
+
+/// What became of one mutation of a push.
+public struct MutationResult: Sendable, Equatable {
+    public enum Outcome: Sendable, Equatable {
+        case applied
+        case rejected(Problem)
+        /// Processed before; `status` and `problem` are the original outcome, when still remembered.
+        case duplicate(status: MutationStatus?, problem: JSONValue?)
+    }
+
+    public var id: Int64
+    public var outcome: Outcome
+}
+
+/// The result of a whole push.
+public struct PushOutcome: Sendable {
+    public var lastMutationID: Int64
+    /// The change version at which this push's applied effects are visible.
+    public var version: Int64
+    public var results: [MutationResult]
+    /// Set when the batch stopped at a mutation id that skipped ahead.
+    public var gap: Bool
+}
+
+extension Store {
+    /// How many results per client are remembered for duplicates (PROTOCOL: at least 1,000).
+    public static let rememberedResults: Int64 = 1000
+
+    /// Processes a push: in order, exactly once per client, all in one transaction committed before returning.
+    ///
+    /// Each mutation runs in a savepoint, so a rejected one leaves nothing
+    /// behind but still advances `lastMutationID`. Throws `forbidden` when the
+    /// client belongs to another person (nothing is processed then).
+    public func push(actor: Principal, clientID: ClientID, mutations: [IncomingMutation]) throws -> PushOutcome {
+        let now = environment.now()
+        return try pool.write { db in
+            let person = actor.personID?.rawValue ?? ""
+            var last = try bindClient(clientID, person: person, now: now, db)
+            var results: [MutationResult] = []
+            var gap = false
+            for mutation in mutations {
+                if mutation.id <= last {
+                    results.append(MutationResult(id: mutation.id, outcome: try remembered(clientID, mutation.id, db)))
+                    continue
+                }
+                if mutation.id > last + 1 {
+                    gap = true
+                    break
+                }
+                let outcome = try apply(mutation, actor: actor, clientID: clientID, now: now, db: db)
+                last = mutation.id
+                try remember(clientID, mutation, outcome, db)
+                results.append(MutationResult(id: mutation.id, outcome: outcome))
+            }
+            try db.execute(
+                sql: "UPDATE sync_client SET last_mutation_id = ?, updated_at = ? WHERE id = ?",
+                arguments: [last, now.milliseconds, clientID.rawValue])
+            try db.execute(
+                sql: "DELETE FROM mutation_result WHERE client_id = ? AND mutation_id <= ?",
+                arguments: [clientID.rawValue, last - Store.rememberedResults])
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM clock WHERE id = 1")!
+            return PushOutcome(lastMutationID: last, version: version, results: results, gap: gap)
+        }
+    }
+
+    /// Runs mutations as the given actor without a sync client (the CLI and the demo import).
+    ///
+    /// The same handlers and change log as a push; the first rejection is thrown.
+    @discardableResult
+    public func run(_ name: String, _ args: JSONValue, as actor: Principal = .administrator, at: Timestamp? = nil) throws -> Int64 {
+        let now = environment.now()
+        return try pool.write { db in
+            let mutation = IncomingMutation(id: 0, name: name, at: at, args: args)
+            if case .rejected(let problem) = try apply(mutation, actor: actor, clientID: nil, now: now, db: db) {
+                throw problem
+            }
+            return try Int64.fetchOne(db, sql: "SELECT version FROM clock WHERE id = 1")!
+        }
+    }
+
+    /// The client's `lastMutationID`, binding an unseen client to `person`; `forbidden` if bound to someone else.
+    func bindClient(_ clientID: ClientID, person: String, now: Timestamp, _ db: Database) throws -> Int64 {
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
+        {
+            guard row["person_id"] == person else { throw Problem(.forbidden, "this clientID belongs to another person") }
+            return row["last_mutation_id"]
+        }
+        guard !person.isEmpty else { throw Problem(.forbidden, "a sync client needs a person") }
+        try db.execute(
+            sql: "INSERT INTO sync_client (id, person_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, 0, ?, ?)",
+            arguments: [clientID.rawValue, person, now.milliseconds, now.milliseconds])
+        return 0
+    }
+
+    func apply(_ mutation: IncomingMutation, actor: Principal, clientID: ClientID?, now: Timestamp, db: Database) throws
+        -> MutationResult.Outcome
+    {
+        guard let handler = MutationRegistry.handlers[mutation.name] else {
+            return .rejected(Problem(.unknownMutation, "no mutation is named \"\(mutation.name)\""))
+        }
+        let fiveMinutes: Int64 = 5 * 60 * 1000
+        var at = mutation.at ?? now
+        if at.milliseconds > now.milliseconds + fiveMinutes { at = now }
+        let context = MutationContext(db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment)
+        do {
+            try db.inSavepoint {
+                var args = Args(mutation.args)
+                try handler(&args, context)
+                try ChangeLog.record(context)
+                return .commit
+            }
+            return .applied
+        } catch let problem as Problem {
+            return .rejected(problem)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // A rule the schema enforces that no handler checked first: reject, do not fail the push.
+            return .rejected(Problem(.conflict, "the change breaks a rule of the data: \(error.message ?? "constraint")"))
+        }
+    }
+
+    private func remember(_ clientID: ClientID, _ mutation: IncomingMutation, _ outcome: MutationResult.Outcome, _ db: Database) throws {
+        var status = MutationStatus.applied
+        var problem: String?
+        if case .rejected(let rejection) = outcome {
+            status = .rejected
+            problem = rejection.json.jsonString
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES (?, ?, ?, ?, ?)",
+            arguments: [clientID.rawValue, mutation.id, String(mutation.name.prefix(100)), status.rawValue, problem])
+    }
+
+    private func remembered(_ clientID: ClientID, _ id: Int64, _ db: Database) throws -> MutationResult.Outcome {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT status, problem FROM mutation_result WHERE client_id = ? AND mutation_id = ?",
+            arguments: [clientID.rawValue, id])
+        else { return .duplicate(status: nil, problem: nil) }
+        let problem = (row["problem"] as String?).flatMap { try? JSONParser.parse($0) }
+        return .duplicate(status: MutationStatus(rawValue: row["status"]), problem: problem)
+    }
+}

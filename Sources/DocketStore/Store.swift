@@ -1,0 +1,84 @@
+public import DocketCore
+import Foundation
+public import GRDB
+
+/// Docket's database: one SQLite file in WAL mode, the only place state lives.
+///
+/// Every write goes through `run(_:)` (mutations) or one of the account
+/// methods, each in one transaction. Reads use the pool's concurrent readers.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let environment: Environment
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, environment: Environment = .live) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // An acknowledged write must survive a power cut, not only a crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.environment = environment
+        self.path = path
+        try Store.migrator.migrate(pool)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO clock (id, database_id, version) VALUES (1, ?, 0)",
+                arguments: [environment.newID()])
+        }
+    }
+
+    /// The names of the migrations the binary carries, in order.
+    public static var migrationNames: [String] { EmbeddedSchema.migrations.map(\.name) }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for migration in EmbeddedSchema.migrations {
+            migrator.registerMigration(migration.name) { db in
+                try db.execute(sql: migration.sql)
+            }
+        }
+        return migrator
+    }
+
+    /// Applies the embedded migrations up to and including `name` only (for upgrade tests).
+    public static func migrate(path: String, upTo name: String) throws {
+        let pool = try DatabasePool(path: path)
+        try migrator.migrate(pool, upTo: name)
+    }
+
+    /// The migrations already applied to this database.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Store.migrator.appliedMigrations(db) }
+    }
+
+    /// The database's identity and its current change version.
+    public func clock() throws -> (databaseID: String, version: Int64) {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT database_id, version FROM clock WHERE id = 1")!
+            return (row["database_id"], row["version"])
+        }
+    }
+
+    /// `PRAGMA integrity_check`'s answer: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// The journal mode SQLite reports (Docket always uses "wal").
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}
+
+extension Environment {
+    /// The system clock and libcrypto's random bytes.
+    public static var live: Environment {
+        Environment(
+            now: { Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))) },
+            randomBytes: { Crypto.randomBytes($0) })
+    }
+}
