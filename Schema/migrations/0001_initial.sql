@@ -80,6 +80,7 @@ CREATE TABLE suggestion (
     CHECK ((status = 'merged') = (merged_into IS NOT NULL))
 ) STRICT;
 CREATE INDEX suggestion_series ON suggestion(series_id, status);
+CREATE INDEX suggestion_proposer ON suggestion(proposer_id, series_id);
 
 CREATE TABLE suggestion_paper (
     suggestion_id TEXT NOT NULL REFERENCES suggestion(id) ON DELETE CASCADE,

@@ -30,6 +30,11 @@ public struct Args {
         errors.append(FieldError(field: field(key), message: message))
     }
 
+    /// Records a problem with the object this reader reads as a whole.
+    public mutating func failWhole(_ message: String) {
+        errors.append(FieldError(field: path, message: message))
+    }
+
     /// Records a problem found in a nested reader.
     public mutating func absorb(_ nested: Args) {
         errors.append(contentsOf: nested.errors)
@@ -69,7 +74,8 @@ public struct Args {
             fail(key, "must not be empty")
             return nil
         }
-        if text.count > maxLength {
+        // Unicode scalars, as SQLite's length() counts them, so the schema's CHECKs agree.
+        if text.unicodeScalars.count > maxLength {
             fail(key, "must be at most \(maxLength) characters")
             return nil
         }
@@ -197,7 +203,7 @@ public struct Args {
             let text = raw.trimmingWhitespace()
             if text.isEmpty {
                 fail(name, "must not be empty")
-            } else if text.count > maxLength {
+            } else if text.unicodeScalars.count > maxLength {
                 fail(name, "must be at most \(maxLength) characters")
             } else if !result.contains(text) {
                 result.append(text)

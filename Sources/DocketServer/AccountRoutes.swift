@@ -45,6 +45,7 @@ struct AccountRoutes {
         var args = Args(try await readJSON(request, limit: 64 * 1024), path: "body")
         let device = args.string("device", maxLength: 100)
         let expiresAt = args.optionalTimestamp("expiresAt")
+        if let expiresAt, expiresAt <= store.environment.now() { args.fail("expiresAt", "must lie in the future") }
         try args.finish()
         let token = try store.issueToken(person: person, device: device!, expiresAt: expiresAt)
         return jsonResponse(["id": .string(token.id.rawValue), "token": .string(token.secret)], status: .created)

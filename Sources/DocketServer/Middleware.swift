@@ -48,7 +48,7 @@ struct AuthMiddleware: RouterMiddleware {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" {
-                context.principal = try store.authenticate(secret: String(parts[1]).trimmingWhitespace())
+                context.principal = try await store.authenticate(secret: String(parts[1]).trimmingWhitespace())
             }
             context.rejectedCredentials = context.principal == nil
         }

@@ -18,7 +18,7 @@ struct SyncRoutes {
     func push(_ request: Request, _ context: AppContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let push = try PushRequest.parse(try await readJSON(request, limit: settings.maxBodyBytes))
-        let outcome = try store.push(
+        let outcome = try await store.push(
             actor: principal, clientID: push.clientID,
             mutations: push.mutations.map { IncomingMutation(id: $0.id, name: $0.name, at: $0.at, args: $0.args) })
         let results = JSONValue.array(outcome.results.map { result in
@@ -43,7 +43,7 @@ struct SyncRoutes {
     func pull(_ request: Request, _ context: AppContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let pull = try PullRequest.parse(try await readJSON(request, limit: settings.maxBodyBytes))
-        let page = try store.pull(actor: principal, clientID: pull.clientID, cursor: pull.cursor, limit: pull.limit)
+        let page = try await store.pull(actor: principal, clientID: pull.clientID, cursor: pull.cursor, limit: pull.limit)
         return jsonResponse(
             renderPullResponse(
                 cursor: page.cursor, hasMore: page.hasMore, reset: page.reset, lastMutationID: page.lastMutationID,

@@ -24,14 +24,14 @@ extension Store {
 
     func issueToken(person: PersonID, device: String, expiresAt: Timestamp?, _ db: Database) throws -> (id: TokenID, secret: String) {
         let device = device.trimmingWhitespace()
-        guard (1...100).contains(device.count) else { throw Problem.invalid("device", "must be 1 to 100 characters") }
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [person.rawValue]) == true else {
+        guard (1...100).contains(device.unicodeScalars.count) else { throw Problem.invalid("body.device", "must be 1 to 100 characters") }
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [person.rawValue]) == true else {
             throw Problem(.notFound, "no person has id \(person)")
         }
         let secret = Store.tokenPrefix + Crypto.base64URL(environment.randomBytes(32))
         let id = TokenID(trusted: environment.newID())
         try db.execute(
-            sql: "INSERT INTO token (id, person_id, device, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO token (id, person_id, device, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 id.rawValue, person.rawValue, device, Data(Crypto.sha256(secret.utf8)), environment.now().milliseconds,
                 expiresAt?.milliseconds,
@@ -43,26 +43,49 @@ extension Store {
     ///
     /// Looks the token up by its hash; records its use at most once a minute, so reads stay reads.
     public func authenticate(secret: String) throws -> Principal? {
-        guard secret.hasPrefix(Store.tokenPrefix), secret.utf8.count == Store.tokenPrefix.utf8.count + 43 else { return nil }
-        let hash = Data(Crypto.sha256(secret.utf8))
+        guard let hash = Store.tokenHash(secret) else { return nil }
         let now = environment.now().milliseconds
-        let row = try pool.read { db in
-            try Row.fetchOne(
+        guard let found = try pool.read(lookUpToken(hash, now: now)) else { return nil }
+        if found.stale { try pool.write(markUsed(found.principal, now: now)) }
+        return found.principal
+    }
+
+    /// The same look-up without blocking the caller's thread (for the server).
+    public func authenticate(secret: String) async throws -> Principal? {
+        guard let hash = Store.tokenHash(secret) else { return nil }
+        let now = environment.now().milliseconds
+        guard let found = try await pool.read(lookUpToken(hash, now: now)) else { return nil }
+        if found.stale { try await pool.write(markUsed(found.principal, now: now)) }
+        return found.principal
+    }
+
+    /// The SHA-256 of a well-formed secret; nil for anything that cannot be a token.
+    static func tokenHash(_ secret: String) -> Data? {
+        guard secret.hasPrefix(tokenPrefix), secret.utf8.count == tokenPrefix.utf8.count + 43 else { return nil }
+        return Data(Crypto.sha256(secret.utf8))
+    }
+
+    private func lookUpToken(_ hash: Data, now: Int64) -> @Sendable (Database) throws -> (principal: Principal, stale: Bool)? {
+        { db in
+            guard let row = try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT t.id, t.person_id, t.last_used_at, p.is_admin FROM token t JOIN person p ON p.id = t.person_id
                     WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
                     """,
                 arguments: [hash, now])
+            else { return nil }
+            let lastUsed: Int64? = row["last_used_at"]
+            let principal = Principal(
+                personID: PersonID(trusted: row["person_id"]), isAdmin: row["is_admin"], tokenID: TokenID(trusted: row["id"]))
+            return (principal, lastUsed.map { now - $0 > 60_000 } ?? true)
         }
-        guard let row else { return nil }
-        let lastUsed: Int64? = row["last_used_at"]
-        if lastUsed.map({ now - $0 > 60_000 }) ?? true {
-            try pool.write { db in
-                try db.execute(sql: "UPDATE token SET last_used_at = ? WHERE id = ?", arguments: [now, row["id"] as String])
-            }
+    }
+
+    private func markUsed(_ principal: Principal, now: Int64) -> @Sendable (Database) throws -> Void {
+        { db in
+            try db.execute(cached: "UPDATE token SET last_used_at = ? WHERE id = ?", arguments: [now, principal.tokenID?.rawValue])
         }
-        return Principal(personID: PersonID(trusted: row["person_id"]), isAdmin: row["is_admin"], tokenID: TokenID(trusted: row["id"]))
     }
 
     /// Tokens of one person (or of everyone), newest first.
@@ -70,7 +93,7 @@ extension Store {
         try pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT * FROM token WHERE (? IS NULL OR person_id = ?) ORDER BY created_at DESC, id DESC
                     """,
                 arguments: [person?.rawValue, person?.rawValue]
@@ -90,7 +113,7 @@ extension Store {
         let now = environment.now().milliseconds
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE token SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND (? IS NULL OR person_id = ?)",
+                cached: "UPDATE token SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND (? IS NULL OR person_id = ?)",
                 arguments: [now, id.rawValue, owner?.rawValue, owner?.rawValue])
             if db.changesCount == 0 { throw Problem(.notFound, "no token has id \(id)") }
         }
@@ -99,13 +122,13 @@ extension Store {
     /// Makes a one-time invitation code to join a series with a role; the actor must organize it.
     public func createInvite(actor: Principal, series: SeriesID, role: SeriesRole, expiresAt: Timestamp) throws -> String {
         let now = environment.now()
-        guard expiresAt > now else { throw Problem.invalid("expiresAt", "must lie in the future") }
+        guard expiresAt > now else { throw Problem.invalid("body.expiresAt", "must lie in the future") }
         let code = "inv_" + Crypto.base64URL(environment.randomBytes(18))
         try pool.write { db in
             let context = MutationContext(db: db, actor: actor, clientID: nil, now: now, at: now, environment: environment)
-            try context.require(.organizer, in: series)
+            try context.require(.organizer, in: series, field: "body.seriesID")
             try db.execute(
-                sql: "INSERT INTO invite (hash, series_id, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO invite (hash, series_id, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     Data(Crypto.sha256(code.utf8)), series.rawValue, role.rawValue, actor.personID?.rawValue ?? "",
                     now.milliseconds, expiresAt.milliseconds,
@@ -120,7 +143,7 @@ extension Store {
         return try pool.write { db in
             guard let invite = try Row.fetchOne(
                 db,
-                sql: "SELECT series_id, role FROM invite WHERE hash = ? AND redeemed_at IS NULL AND expires_at > ?",
+                cached: "SELECT series_id, role FROM invite WHERE hash = ? AND redeemed_at IS NULL AND expires_at > ?",
                 arguments: [Data(Crypto.sha256(code.utf8)), now.milliseconds])
             else { throw Problem(.notFound, "the invitation code is unknown, used or expired") }
             let person = PersonID(trusted: environment.newID())
@@ -133,7 +156,7 @@ extension Store {
             try PersonMutations.setMembership(&args, context)
             try ChangeLog.record(context)
             try db.execute(
-                sql: "UPDATE invite SET redeemed_at = ?, redeemed_by = ? WHERE hash = ?",
+                cached: "UPDATE invite SET redeemed_at = ?, redeemed_by = ? WHERE hash = ?",
                 arguments: [now.milliseconds, person.rawValue, Data(Crypto.sha256(code.utf8))])
             let token = try issueToken(person: person, device: device, expiresAt: nil, db)
             return (person, token.secret)

@@ -22,13 +22,19 @@ enum ChangeLog {
     }
 
     /// Records every entity `context` touched; returns the highest version written (or nil when none).
+    ///
+    /// An entity whose stored form and audience are unchanged (a person named
+    /// again in a series that already sees them) keeps its version: pulls then
+    /// carry only what really changed.
     @discardableResult
     static func record(_ context: MutationContext) throws -> Int64? {
         var versions: [String: Int64] = [:]
         var last: Int64?
         for (type, id) in context.touched {
+            let snapshot = try snapshot(type, id, context.db)
+            if try isUnchanged(type, id, snapshot, context.db) { continue }
             let version = try nextVersion(context.db)
-            try write(type, id, version: version, at: context.now, db: context.db)
+            try write(type, id, snapshot, version: version, at: context.now, db: context.db)
             versions["\(type.rawValue):\(id)"] = version
             last = version
         }
@@ -36,7 +42,7 @@ enum ChangeLog {
             guard let version = versions["\(type.rawValue):\(id)"] else { continue }
             for field in fields {
                 try context.db.execute(
-                    sql: """
+                    cached: """
                         INSERT INTO field_change (type, entity_id, field, version, client_id) VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (type, entity_id, field) DO UPDATE SET version = excluded.version, client_id = excluded.client_id
                         """,
@@ -47,24 +53,36 @@ enum ChangeLog {
     }
 
     static func nextVersion(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
+        try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
     }
 
-    private static func write(_ type: EntityType, _ id: String, version: Int64, at: Timestamp, db: Database) throws {
-        try db.execute(sql: "DELETE FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
-        guard let snapshot = try snapshot(type, id, db) else {
+    private static func isUnchanged(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, _ db: Database) throws -> Bool {
+        guard let row = try Row.fetchOne(
+            db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
+        else { return false }
+        guard let snapshot else { return row["deleted"] == true }
+        guard row["deleted"] == false, row["value"] == snapshot.value, row["private_value"] == snapshot.privateValue else { return false }
+        let stored = try Row.fetchAll(
+            db, cached: "SELECT level, series_id, person_id FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id]
+        ).map { Audience(level: $0["level"], seriesID: $0["series_id"], personID: $0["person_id"]) }
+        return Set(stored) == Set(snapshot.audiences)
+    }
+
+    private static func write(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Timestamp, db: Database) throws {
+        try db.execute(cached: "DELETE FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
+        guard let snapshot else {
             try db.execute(
-                sql: "INSERT INTO change (version, type, entity_id, deleted, changed_at) VALUES (?, ?, ?, 1, ?)",
+                cached: "INSERT INTO change (version, type, entity_id, deleted, changed_at) VALUES (?, ?, ?, 1, ?)",
                 arguments: [version, type.rawValue, id, at.milliseconds])
             return
         }
         try db.execute(
-            sql: "INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
+            cached: "INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
             arguments: [version, type.rawValue, id, snapshot.value, snapshot.privateValue, at.milliseconds])
-        try db.execute(sql: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
+        try db.execute(cached: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
         for audience in Set(snapshot.audiences) {
             try db.execute(
-                sql: "INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [type.rawValue, id, audience.level, audience.seriesID, audience.personID])
         }
     }
@@ -103,10 +121,17 @@ enum ChangeLog {
     private static func personAudiences(_ id: String, _ db: Database) throws -> [Audience] {
         let rows = try Row.fetchAll(
             db,
-            sql: """
+            cached: """
+                WITH RECURSIVE proposed(series_id) AS (
+                    -- The distinct series of a person's suggestions, found by skipping through the
+                    -- (proposer_id, series_id) index rather than reading every suggestion.
+                    SELECT min(series_id) FROM suggestion WHERE proposer_id = :id
+                    UNION ALL
+                    SELECT (SELECT min(series_id) FROM suggestion WHERE proposer_id = :id AND series_id > proposed.series_id)
+                    FROM proposed WHERE proposed.series_id IS NOT NULL)
                 SELECT 'member' AS level, series_id FROM membership WHERE person_id = :id
                 UNION SELECT 'series', e.series_id FROM presenter p JOIN episode e ON e.id = p.episode_id WHERE p.person_id = :id
-                UNION SELECT 'member', series_id FROM suggestion WHERE proposer_id = :id
+                UNION SELECT 'member', series_id FROM proposed WHERE series_id IS NOT NULL
                 UNION SELECT 'member', s.series_id FROM volunteer v JOIN suggestion s ON s.id = v.suggestion_id WHERE v.person_id = :id
                 """,
             arguments: ["id": id])
@@ -116,7 +141,7 @@ enum ChangeLog {
     private static func paperAudiences(_ id: String, _ db: Database) throws -> [Audience] {
         try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT 'member' AS level, s.series_id FROM suggestion_paper sp JOIN suggestion s ON s.id = sp.suggestion_id
                 WHERE sp.paper_id = :id
                 UNION SELECT 'series', e.series_id FROM episode_paper ep JOIN episode e ON e.id = ep.episode_id

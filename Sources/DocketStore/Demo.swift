@@ -55,7 +55,7 @@ extension Store {
             return BatchMutation(name: mutationName, args: args, actor: actor)
         }
         let firstSlug = batch.first { $0.name == "series.create" }?.args["slug"]?.stringValue ?? ""
-        let exists = try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM series WHERE slug = ?", arguments: [firstSlug]) } ?? false
+        let exists = try pool.read { db in try Bool.fetchOne(db, cached: "SELECT 1 FROM series WHERE slug = ?", arguments: [firstSlug]) } ?? false
         if !exists { try runBatch(batch) }
         let token = try issueToken(person: organizer, device: "demo")
         return (organizer, token.secret, !exists)

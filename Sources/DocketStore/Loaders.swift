@@ -4,7 +4,7 @@ import GRDB
 /// Reads entities from their tables into core values (the store's boundary).
 enum Loaders {
     static func series(_ db: Database, _ id: String) throws -> Series? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM series WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM series WHERE id = ?", arguments: [id]) else { return nil }
         return Series(
             id: SeriesID(trusted: row["id"]), slug: row["slug"], title: row["title"], description: row["description"],
             timeZone: row["time_zone"],
@@ -19,9 +19,9 @@ enum Loaders {
     }
 
     static func person(_ db: Database, _ id: String) throws -> Person? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM person WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM person WHERE id = ?", arguments: [id]) else { return nil }
         let roles = try Row.fetchAll(
-            db, sql: "SELECT series_id, role FROM membership WHERE person_id = ? ORDER BY series_id", arguments: [id]
+            db, cached: "SELECT series_id, role FROM membership WHERE person_id = ? ORDER BY series_id", arguments: [id]
         ).map { (seriesID: SeriesID(trusted: $0["series_id"]), role: SeriesRole(rawValue: $0["role"])!) }
         return Person(
             id: PersonID(trusted: row["id"]), name: row["name"], affiliation: row["affiliation"], email: row["email"],
@@ -30,7 +30,7 @@ enum Loaders {
     }
 
     static func paper(_ db: Database, _ id: String) throws -> Paper? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM paper WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM paper WHERE id = ?", arguments: [id]) else { return nil }
         let fields = PaperFields(
             title: row["title"], authors: stringList(row["authors"]), venue: row["venue"], year: row["year"],
             doi: row["doi"], arxivID: row["arxiv_id"], url: row["url"], pdfURL: row["pdf_url"], codeURL: row["code_url"])
@@ -40,11 +40,11 @@ enum Loaders {
     }
 
     static func suggestion(_ db: Database, _ id: String) throws -> Suggestion? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM suggestion WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM suggestion WHERE id = ?", arguments: [id]) else { return nil }
         let papers = try String.fetchAll(
-            db, sql: "SELECT paper_id FROM suggestion_paper WHERE suggestion_id = ? ORDER BY position", arguments: [id])
+            db, cached: "SELECT paper_id FROM suggestion_paper WHERE suggestion_id = ? ORDER BY position", arguments: [id])
         let volunteers = try Row.fetchAll(
-            db, sql: "SELECT person_id, note FROM volunteer WHERE suggestion_id = ? ORDER BY created_at, person_id",
+            db, cached: "SELECT person_id, note FROM volunteer WHERE suggestion_id = ? ORDER BY created_at, person_id",
             arguments: [id]
         ).map { Volunteer(personID: PersonID(trusted: $0["person_id"]), note: $0["note"]) }
         let duplicates = (try? JSONParser.parse(row["duplicates"] as String))?.arrayValue ?? []
@@ -63,7 +63,7 @@ enum Loaders {
     }
 
     static func ballot(_ db: Database, _ id: String) throws -> Ballot? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM ballot WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM ballot WHERE id = ?", arguments: [id]) else { return nil }
         let groups = (try? JSONParser.parse(row["ranking"] as String))?.arrayValue ?? []
         let ranking = groups.map { group in (group.arrayValue ?? []).compactMap(\.stringValue).map(SuggestionID.init(trusted:)) }
         return Ballot(
@@ -73,12 +73,12 @@ enum Loaders {
     }
 
     static func episode(_ db: Database, _ id: String) throws -> Episode? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM episode WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM episode WHERE id = ?", arguments: [id]) else { return nil }
         let papers = try Row.fetchAll(
-            db, sql: "SELECT paper_id, role FROM episode_paper WHERE episode_id = ? ORDER BY position", arguments: [id]
+            db, cached: "SELECT paper_id, role FROM episode_paper WHERE episode_id = ? ORDER BY position", arguments: [id]
         ).map { EpisodePaper(paperID: PaperID(trusted: $0["paper_id"]), role: PaperRole(rawValue: $0["role"])!) }
         let presenters = try Row.fetchAll(
-            db, sql: "SELECT person_id, role, status FROM presenter WHERE episode_id = ? ORDER BY position", arguments: [id]
+            db, cached: "SELECT person_id, role, status FROM presenter WHERE episode_id = ? ORDER BY position", arguments: [id]
         ).map {
             Presenter(
                 personID: PersonID(trusted: $0["person_id"]), role: PresenterRole(rawValue: $0["role"])!,

@@ -44,6 +44,13 @@ struct Cursor: Equatable {
         self.init(databaseID: String(parts[1]), epoch: epoch, version: version)
     }
 
+    /// The cursor a pull names: nil for none; `bad_request` for a string this server did not issue.
+    static func parse(_ text: String?) throws -> Cursor? {
+        guard let text else { return nil }
+        guard let cursor = Cursor(encoded: text) else { throw Problem(.badRequest, "cursor is not one this server issued") }
+        return cursor
+    }
+
     init(databaseID: String, epoch: Int64, version: Int64) {
         self.databaseID = databaseID
         self.epoch = epoch
@@ -63,14 +70,27 @@ extension Store {
     /// database, or one ahead of this one (a copied-back backup), gets a reset.
     /// Throws `bad_request` for a string that is not a cursor.
     public func pull(actor: Principal, clientID: ClientID, cursor text: String?, limit requested: Int?) throws -> PullPage {
-        let limit = min(max(requested ?? Store.defaultPullLimit, 1), Store.maxPullLimit)
-        var cursor: Cursor?
-        if let text {
-            guard let parsed = Cursor(encoded: text) else { throw Problem(.badRequest, "cursor is not one this server issued") }
-            cursor = parsed
+        let cursor = try Cursor.parse(text)
+        let lastMutationID = try pool.read(knownClient(actor: actor, clientID: clientID))
+            ?? pool.write(bindClientForPull(actor: actor, clientID: clientID))
+        return try pool.read(pullPage(actor: actor, cursor: cursor, limit: requested, lastMutationID: lastMutationID))
+    }
+
+    /// The same pull without blocking the caller's thread (for the server).
+    public func pull(actor: Principal, clientID: ClientID, cursor text: String?, limit requested: Int?) async throws -> PullPage {
+        let cursor = try Cursor.parse(text)
+        var lastMutationID = try await pool.read(knownClient(actor: actor, clientID: clientID))
+        if lastMutationID == nil {
+            lastMutationID = try await pool.write(bindClientForPull(actor: actor, clientID: clientID))
         }
-        let lastMutationID = try clientForPull(actor: actor, clientID: clientID)
-        return try pool.read { db in
+        return try await pool.read(pullPage(actor: actor, cursor: cursor, limit: requested, lastMutationID: lastMutationID ?? 0))
+    }
+
+    private func pullPage(actor: Principal, cursor: Cursor?, limit requested: Int?, lastMutationID: Int64)
+        -> @Sendable (Database) throws -> PullPage
+    {
+        let limit = min(max(requested ?? Store.defaultPullLimit, 1), Store.maxPullLimit)
+        return { db in
             let (databaseID, current) = try Store.clockRow(db)
             var since: Int64 = 0
             var reset = false
@@ -87,7 +107,7 @@ extension Store {
             let through = hasMore ? changes.last!.version : current
             var remaining: Int64?
             if hasMore {
-                remaining = try Int64.fetchOne(db, sql: "SELECT count(*) FROM change WHERE version > ?", arguments: [through])
+                remaining = try Int64.fetchOne(db, cached: "SELECT count(*) FROM change WHERE version > ?", arguments: [through])
             }
             return PullPage(
                 cursor: Cursor(databaseID: databaseID, epoch: 0, version: through).encoded, hasMore: hasMore, reset: reset,
@@ -95,22 +115,26 @@ extension Store {
         }
     }
 
-    /// The client's lastMutationID, binding an unseen client to the reader first.
-    private func clientForPull(actor: Principal, clientID: ClientID) throws -> Int64 {
+    /// The client's lastMutationID when it is known (nil when unseen); `forbidden` when it is someone else's.
+    private func knownClient(actor: Principal, clientID: ClientID) -> @Sendable (Database) throws -> Int64? {
         let person = actor.personID?.rawValue ?? ""
-        let known = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
-        }
-        if let known {
+        return { db in
+            guard let known = try Row.fetchOne(
+                db, cached: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
+            else { return nil }
             guard known["person_id"] == person else { throw Problem(.forbidden, "this clientID belongs to another person") }
             return known["last_mutation_id"]
         }
+    }
+
+    private func bindClientForPull(actor: Principal, clientID: ClientID) -> @Sendable (Database) throws -> Int64 {
         let now = environment.now()
-        return try pool.write { db in try bindClient(clientID, person: person, now: now, db) }
+        let person = actor.personID?.rawValue ?? ""
+        return { db in try self.bindClient(clientID, person: person, now: now, db) }
     }
 
     static func clockRow(_ db: Database) throws -> (String, Int64) {
-        let row = try Row.fetchOne(db, sql: "SELECT database_id, version FROM clock WHERE id = 1")!
+        let row = try Row.fetchOne(db, cached: "SELECT database_id, version FROM clock WHERE id = 1")!
         return (row["database_id"], row["version"])
     }
 
@@ -124,7 +148,7 @@ extension Store {
         let arguments: StatementArguments = [
             "since": since, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin,
         ]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
             PulledChange(type: row["type"], id: row["entity_id"], version: row["version"], deleted: row["deleted"], value: row["body"])
         }
     }
@@ -155,13 +179,13 @@ extension Store {
             "type": type.rawValue, "series": series?.rawValue, "id": id, "me": actor.personID?.rawValue ?? "",
             "admin": actor.isAdmin,
         ]
-        return try pool.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        return try pool.read { db in try String.fetchAll(db, cached: sql, arguments: arguments) }
     }
 
     /// The id of the series with this id or slug, if the reader may see it.
     public func resolveSeries(_ idOrSlug: String, actor: Principal) throws -> SeriesID? {
         let id = try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT id FROM series WHERE id = ? OR slug = ?", arguments: [idOrSlug, idOrSlug])
+            try String.fetchOne(db, cached: "SELECT id FROM series WHERE id = ? OR slug = ?", arguments: [idOrSlug, idOrSlug])
         }
         guard let id, try !values(of: .series, id: id, actor: actor).isEmpty else { return nil }
         return SeriesID(trusted: id)

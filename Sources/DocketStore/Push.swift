@@ -49,33 +49,44 @@ extension Store {
     /// behind but still advances `lastMutationID`. Throws `forbidden` when the
     /// client belongs to another person (nothing is processed then).
     public func push(actor: Principal, clientID: ClientID, mutations: [IncomingMutation]) throws -> PushOutcome {
+        try pool.write(pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
+    }
+
+    /// The same push, waiting for SQLite's writer without blocking the caller's thread (for the server).
+    public func push(actor: Principal, clientID: ClientID, mutations: [IncomingMutation]) async throws -> PushOutcome {
+        try await pool.write(pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
+    }
+
+    private func pushTransaction(actor: Principal, clientID: ClientID, mutations: [IncomingMutation])
+        -> @Sendable (Database) throws -> PushOutcome
+    {
         let now = environment.now()
-        return try pool.write { db in
+        return { db in
             let person = actor.personID?.rawValue ?? ""
-            var last = try bindClient(clientID, person: person, now: now, db)
+            var last = try self.bindClient(clientID, person: person, now: now, db)
             var results: [MutationResult] = []
             var gap = false
             for mutation in mutations {
                 if mutation.id <= last {
-                    results.append(MutationResult(id: mutation.id, outcome: try remembered(clientID, mutation.id, db)))
+                    results.append(MutationResult(id: mutation.id, outcome: try self.remembered(clientID, mutation.id, db)))
                     continue
                 }
                 if mutation.id > last + 1 {
                     gap = true
                     break
                 }
-                let outcome = try apply(mutation, actor: actor, clientID: clientID, now: now, db: db)
+                let outcome = try self.apply(mutation, actor: actor, clientID: clientID, now: now, db: db)
                 last = mutation.id
-                try remember(clientID, mutation, outcome, db)
+                try self.remember(clientID, mutation, outcome, db)
                 results.append(MutationResult(id: mutation.id, outcome: outcome))
             }
             try db.execute(
-                sql: "UPDATE sync_client SET last_mutation_id = ?, updated_at = ? WHERE id = ?",
+                cached: "UPDATE sync_client SET last_mutation_id = ?, updated_at = ? WHERE id = ?",
                 arguments: [last, now.milliseconds, clientID.rawValue])
             try db.execute(
-                sql: "DELETE FROM mutation_result WHERE client_id = ? AND mutation_id <= ?",
+                cached: "DELETE FROM mutation_result WHERE client_id = ? AND mutation_id <= ?",
                 arguments: [clientID.rawValue, last - Store.rememberedResults])
-            let version = try Int64.fetchOne(db, sql: "SELECT version FROM clock WHERE id = 1")!
+            let version = try Int64.fetchOne(db, cached: "SELECT version FROM clock WHERE id = 1")!
             return PushOutcome(lastMutationID: last, version: version, results: results, gap: gap)
         }
     }
@@ -91,21 +102,21 @@ extension Store {
             if case .rejected(let problem) = try apply(mutation, actor: actor, clientID: nil, now: now, db: db) {
                 throw problem
             }
-            return try Int64.fetchOne(db, sql: "SELECT version FROM clock WHERE id = 1")!
+            return try Int64.fetchOne(db, cached: "SELECT version FROM clock WHERE id = 1")!
         }
     }
 
     /// The client's `lastMutationID`, binding an unseen client to `person`; `forbidden` if bound to someone else.
     func bindClient(_ clientID: ClientID, person: String, now: Timestamp, _ db: Database) throws -> Int64 {
         if let row = try Row.fetchOne(
-            db, sql: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
+            db, cached: "SELECT person_id, last_mutation_id FROM sync_client WHERE id = ?", arguments: [clientID.rawValue])
         {
             guard row["person_id"] == person else { throw Problem(.forbidden, "this clientID belongs to another person") }
             return row["last_mutation_id"]
         }
         guard !person.isEmpty else { throw Problem(.forbidden, "a sync client needs a person") }
         try db.execute(
-            sql: "INSERT INTO sync_client (id, person_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, 0, ?, ?)",
+            cached: "INSERT INTO sync_client (id, person_id, last_mutation_id, created_at, updated_at) VALUES (?, ?, 0, ?, ?)",
             arguments: [clientID.rawValue, person, now.milliseconds, now.milliseconds])
         return 0
     }
@@ -132,7 +143,8 @@ extension Store {
             return .rejected(problem)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // A rule the schema enforces that no handler checked first: reject, do not fail the push.
-            return .rejected(Problem(.conflict, "the change breaks a rule of the data: \(error.message ?? "constraint")"))
+            // The SQLite message names tables and columns: keep it off the wire.
+            return .rejected(Problem(.conflict, "the change breaks a rule of the stored data"))
         }
     }
 
@@ -144,13 +156,13 @@ extension Store {
             problem = rejection.json.jsonString
         }
         try db.execute(
-            sql: "INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES (?, ?, ?, ?, ?)",
             arguments: [clientID.rawValue, mutation.id, String(mutation.name.prefix(100)), status.rawValue, problem])
     }
 
     private func remembered(_ clientID: ClientID, _ id: Int64, _ db: Database) throws -> MutationResult.Outcome {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT status, problem FROM mutation_result WHERE client_id = ? AND mutation_id = ?",
+            db, cached: "SELECT status, problem FROM mutation_result WHERE client_id = ? AND mutation_id = ?",
             arguments: [clientID.rawValue, id])
         else { return .duplicate(status: nil, problem: nil) }
         let problem = (row["problem"] as String?).flatMap { try? JSONParser.parse($0) }

@@ -13,13 +13,13 @@ enum BallotMutations {
         try checkSuggestions(ranking, series: seriesID, context.db)
         let client = context.clientID?.rawValue ?? ""
         let existing = try Row.fetchOne(
-            context.db, sql: "SELECT id, at, client_id FROM ballot WHERE series_id = ? AND voter_id = ?",
+            context.db, cached: "SELECT id, at, client_id FROM ballot WHERE series_id = ? AND voter_id = ?",
             arguments: [seriesID.rawValue, voter.rawValue])
         let rankingText = Ballot.rankingJSON(ranking).jsonString
         guard let existing else {
             let id = context.newID()
             try context.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO ballot (id, series_id, voter_id, ranking, at, client_id, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -36,7 +36,7 @@ enum BallotMutations {
         guard (context.at.milliseconds, client) >= (storedAt, storedClient) else { return }
         let id: String = existing["id"]
         try context.db.execute(
-            sql: "UPDATE ballot SET ranking = ?, at = ?, client_id = ?, updated_at = ? WHERE id = ?",
+            cached: "UPDATE ballot SET ranking = ?, at = ?, client_id = ?, updated_at = ? WHERE id = ?",
             arguments: [rankingText, context.at.milliseconds, client, context.now.milliseconds, id])
         context.touch(.ballot, id)
     }
@@ -46,7 +46,7 @@ enum BallotMutations {
         let ids = ranking.flatMap { $0 }
         guard !ids.isEmpty else { return }
         let known = try Set(String.fetchAll(
-            db, sql: "SELECT id FROM suggestion WHERE series_id = ? AND id IN (SELECT value FROM json_each(?))",
+            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND id IN (SELECT value FROM json_each(?))",
             arguments: [series.rawValue, JSONValue.strings(ids.map(\.rawValue)).jsonString]))
         var errors: [FieldError] = []
         for (groupIndex, group) in ranking.enumerated() {

@@ -27,14 +27,14 @@ enum EpisodeMutations {
         try args.finish()
         guard let id, let seriesID, let title, let startsAt else { return }
         try context.require(.organizer, in: seriesID)
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM episode WHERE id = ?", arguments: [id.rawValue]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM episode WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "an episode with id \(id) already exists")
         }
         let defaultDuration = try Int.fetchOne(
-            context.db, sql: "SELECT duration_minutes FROM series WHERE id = ?", arguments: [seriesID.rawValue]) ?? 60
-        try checkReferences(papers: papers, presenters: presenters, related: related, series: seriesID, self: id, context.db)
+            context.db, cached: "SELECT duration_minutes FROM series WHERE id = ?", arguments: [seriesID.rawValue]) ?? 60
+        try checkReferences(papers: papers, presenters: presenters, related: related, series: seriesID, self: id, path: "args", context.db)
         try context.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO episode (id, series_id, number, title, starts_at, duration_minutes, status, abstract, location,
                     stream_url, recording_url, links, related_episode_ids, created_at, updated_at)
                 VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -89,22 +89,24 @@ enum EpisodeMutations {
         if facts.status == .cancelled && (newStatus != nil) {
             throw Problem(.conflict, "a cancelled episode cannot change status")
         }
-        try checkReferences(papers: papers ?? [], presenters: presenters ?? [], related: related ?? [], series: facts.series, self: id, context.db)
+        try checkReferences(
+            papers: papers ?? [], presenters: presenters ?? [], related: related ?? [], series: facts.series, self: id, path: "args.set",
+            context.db)
         try Merge.check(.episode, id.rawValue, fields: fields, baseVersion: update.baseVersion, context)
         try Updates.apply(table: "episode", id: id.rawValue, assignments, context)
         if let papers {
-            try context.db.execute(sql: "DELETE FROM episode_paper WHERE episode_id = ?", arguments: [id.rawValue])
+            try context.db.execute(cached: "DELETE FROM episode_paper WHERE episode_id = ?", arguments: [id.rawValue])
             try writePapers(papers, episode: id, context)
         }
         if let presenters {
-            try context.db.execute(sql: "DELETE FROM presenter WHERE episode_id = ?", arguments: [id.rawValue])
+            try context.db.execute(cached: "DELETE FROM presenter WHERE episode_id = ?", arguments: [id.rawValue])
             try writePresenters(presenters, episode: id, context)
         }
         context.recordFieldChanges(.episode, id.rawValue, fields)
         context.touch(.episode, id.rawValue)
         if let newStatus, newStatus != facts.status {
             if newStatus == .scheduled {
-                try context.db.execute(sql: "UPDATE episode SET status = 'scheduled' WHERE id = ?", arguments: [id.rawValue])
+                try context.db.execute(cached: "UPDATE episode SET status = 'scheduled' WHERE id = ?", arguments: [id.rawValue])
             }
             try Numbering.renumber(series: facts.series, context, newlyHeld: newStatus == .held ? id : nil)
         }
@@ -118,14 +120,14 @@ enum EpisodeMutations {
         try context.require(.organizer, in: facts.series, field: "args.id")
         guard facts.status == .scheduled else { throw Problem(.conflict, "only a scheduled episode can be cancelled; this one is \(facts.status.rawValue)") }
         try context.db.execute(
-            sql: "UPDATE episode SET status = 'cancelled', number = NULL, updated_at = ? WHERE id = ?",
+            cached: "UPDATE episode SET status = 'cancelled', number = NULL, updated_at = ? WHERE id = ?",
             arguments: [context.now.milliseconds, id.rawValue])
         context.touch(.episode, id.rawValue)
         try Numbering.renumber(series: facts.series, context, newlyHeld: nil)
     }
 
     static func load(_ id: EpisodeID, _ context: MutationContext) throws -> (series: SeriesID, status: EpisodeStatus) {
-        guard let row = try Row.fetchOne(context.db, sql: "SELECT series_id, status FROM episode WHERE id = ?", arguments: [id.rawValue])
+        guard let row = try Row.fetchOne(context.db, cached: "SELECT series_id, status FROM episode WHERE id = ?", arguments: [id.rawValue])
         else { throw Problem.invalid("args.id", "names an unknown episode") }
         return (SeriesID(trusted: row["series_id"]), EpisodeStatus(rawValue: row["status"])!)
     }
@@ -201,22 +203,23 @@ enum EpisodeMutations {
     }
 
     private static func checkReferences(
-        papers: [EpisodePaper], presenters: [Presenter], related: [EpisodeID], series: SeriesID, self id: EpisodeID, _ db: Database
+        papers: [EpisodePaper], presenters: [Presenter], related: [EpisodeID], series: SeriesID, self id: EpisodeID, path: String,
+        _ db: Database
     ) throws {
         var errors: [FieldError] = []
         for (index, paper) in papers.enumerated()
-        where try Bool.fetchOne(db, sql: "SELECT 1 FROM paper WHERE id = ?", arguments: [paper.paperID.rawValue]) != true {
-            errors.append(FieldError(field: "args.papers[\(index)].paperID", message: "unknown paper"))
+        where try Bool.fetchOne(db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [paper.paperID.rawValue]) != true {
+            errors.append(FieldError(field: "\(path).papers[\(index)].paperID", message: "unknown paper"))
         }
         for (index, presenter) in presenters.enumerated()
-        where try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [presenter.personID.rawValue]) != true {
-            errors.append(FieldError(field: "args.presenters[\(index)].personID", message: "unknown person"))
+        where try Bool.fetchOne(db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [presenter.personID.rawValue]) != true {
+            errors.append(FieldError(field: "\(path).presenters[\(index)].personID", message: "unknown person"))
         }
         for (index, episode) in related.enumerated() {
             let known = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM episode WHERE id = ? AND series_id = ?", arguments: [episode.rawValue, series.rawValue])
+                db, cached: "SELECT 1 FROM episode WHERE id = ? AND series_id = ?", arguments: [episode.rawValue, series.rawValue])
             if known != true || episode == id {
-                errors.append(FieldError(field: "args.relatedEpisodeIDs[\(index)]", message: "unknown episode of this series"))
+                errors.append(FieldError(field: "\(path).relatedEpisodeIDs[\(index)]", message: "unknown episode of this series"))
             }
         }
         if let first = errors.first { throw Problem(.validationFailed, "\(first.field): \(first.message)", errors: errors) }
@@ -225,7 +228,7 @@ enum EpisodeMutations {
     private static func writePapers(_ papers: [EpisodePaper], episode: EpisodeID, _ context: MutationContext) throws {
         for (position, paper) in papers.enumerated() {
             try context.db.execute(
-                sql: "INSERT INTO episode_paper (episode_id, position, paper_id, role) VALUES (?, ?, ?, ?)",
+                cached: "INSERT INTO episode_paper (episode_id, position, paper_id, role) VALUES (?, ?, ?, ?)",
                 arguments: [episode.rawValue, position, paper.paperID.rawValue, paper.role.rawValue])
             context.touch(.paper, paper.paperID.rawValue)
         }
@@ -234,7 +237,7 @@ enum EpisodeMutations {
     private static func writePresenters(_ presenters: [Presenter], episode: EpisodeID, _ context: MutationContext) throws {
         for (position, presenter) in presenters.enumerated() {
             try context.db.execute(
-                sql: "INSERT INTO presenter (episode_id, position, person_id, role, status) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO presenter (episode_id, position, person_id, role, status) VALUES (?, ?, ?, ?, ?)",
                 arguments: [episode.rawValue, position, presenter.personID.rawValue, presenter.role.rawValue, presenter.status.rawValue])
             context.touch(.person, presenter.personID.rawValue)
         }
@@ -246,10 +249,10 @@ enum Numbering {
     /// Renumbers the series; `newlyHeld` is an episode just marked held that must get a held number.
     static func renumber(series: SeriesID, _ context: MutationContext, newlyHeld: EpisodeID?) throws {
         if let newlyHeld {
-            try context.db.execute(sql: "UPDATE episode SET status = 'held', number = NULL WHERE id = ?", arguments: [newlyHeld.rawValue])
+            try context.db.execute(cached: "UPDATE episode SET status = 'held', number = NULL WHERE id = ?", arguments: [newlyHeld.rawValue])
         }
         let rows = try Row.fetchAll(
-            context.db, sql: "SELECT id, starts_at, status, number FROM episode WHERE series_id = ?", arguments: [series.rawValue])
+            context.db, cached: "SELECT id, starts_at, status, number FROM episode WHERE series_id = ?", arguments: [series.rawValue])
         let entries = rows.map {
             EpisodeNumbering.Entry(
                 id: EpisodeID(trusted: $0["id"]), startsAt: Timestamp(milliseconds: $0["starts_at"]),
@@ -260,7 +263,7 @@ enum Numbering {
         let changed = entries.filter { numbers[$0.id].flatMap { $0 } != $0.number }
         for entry in changed {
             try context.db.execute(
-                sql: "UPDATE episode SET number = ?, updated_at = ? WHERE id = ?",
+                cached: "UPDATE episode SET number = ?, updated_at = ? WHERE id = ?",
                 arguments: [numbers[entry.id].flatMap { $0 }, context.now.milliseconds, entry.id.rawValue])
             context.touch(.episode, entry.id.rawValue)
         }

@@ -7,7 +7,7 @@ enum Merge {
     static func readUpdate(_ args: inout Args) -> (baseVersion: Int64, set: Args)? {
         let base = args.int("baseVersion", in: 0...Int64.max)
         guard let set = args.object("set") else {
-            if !args.has("set") { args.fail("set", "is required") }
+            if args.raw("set")?.isNull ?? true { args.fail("set", "is required: an object of the fields to change") }
             return nil
         }
         guard let base else { return nil }
@@ -25,7 +25,7 @@ enum Merge {
         arguments += StatementArguments(fields)
         let changed = try Row.fetchAll(
             context.db,
-            sql: """
+            cached: """
                 SELECT field, client_id FROM field_change
                 WHERE type = ? AND entity_id = ? AND version > ? AND field IN (\(placeholders)) ORDER BY field
                 """,
@@ -56,7 +56,7 @@ enum Merge {
                 set.fail(key, "cannot be changed by this mutation")
             }
         }
-        if present.isEmpty && set.isValid { set.fail("", "must name at least one field") }
+        if present.isEmpty && set.isValid { set.failWhole("must name at least one field") }
         return present
     }
 }

@@ -51,7 +51,7 @@ final class MutationContext {
         if actor.isAdmin { return .organizer }
         guard let person = actor.personID else { return nil }
         let text = try String.fetchOne(
-            db, sql: "SELECT role FROM membership WHERE series_id = ? AND person_id = ?",
+            db, cached: "SELECT role FROM membership WHERE series_id = ? AND person_id = ?",
             arguments: [series.rawValue, person.rawValue])
         return text.flatMap(SeriesRole.init(rawValue:))
     }
@@ -60,7 +60,7 @@ final class MutationContext {
     ///
     /// A series the actor may not see is reported as unknown, so its existence does not leak.
     func require(_ role: SeriesRole, in series: SeriesID, field: String = "args.seriesID") throws {
-        guard let visibility = try String.fetchOne(db, sql: "SELECT visibility FROM series WHERE id = ?", arguments: [series.rawValue])
+        guard let visibility = try String.fetchOne(db, cached: "SELECT visibility FROM series WHERE id = ?", arguments: [series.rawValue])
         else { throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")]) }
         let actual = try self.role(in: series)
         if actual == nil && visibility != SeriesVisibility.public.rawValue {

@@ -10,14 +10,14 @@ enum PaperMutations {
         guard let id, let fields else { return }
         if !context.actor.isAdmin {
             let person = try context.person()
-            guard try Bool.fetchOne(context.db, sql: "SELECT 1 FROM membership WHERE person_id = ?", arguments: [person.rawValue]) == true
+            guard try Bool.fetchOne(context.db, cached: "SELECT 1 FROM membership WHERE person_id = ?", arguments: [person.rawValue]) == true
             else { throw Problem(.forbidden, "only members of a series may add papers") }
         }
         if let existing = try find(fields, context.db) {
             throw Problem(
                 .conflict, "this paper exists already as \(existing)", extensions: ["paperID": .string(existing.rawValue)])
         }
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a paper with id \(id) already exists")
         }
         try insert(id: id, fields, context)
@@ -25,11 +25,11 @@ enum PaperMutations {
 
     /// The existing paper with the same normalized DOI or arXiv id, if any.
     static func find(_ fields: PaperFields, _ db: Database) throws -> PaperID? {
-        if let doi = fields.doi, let id = try String.fetchOne(db, sql: "SELECT id FROM paper WHERE doi = ?", arguments: [doi]) {
+        if let doi = fields.doi, let id = try String.fetchOne(db, cached: "SELECT id FROM paper WHERE doi = ?", arguments: [doi]) {
             return PaperID(trusted: id)
         }
         if let arxiv = fields.arxivID,
-            let id = try String.fetchOne(db, sql: "SELECT id FROM paper WHERE arxiv_id = ?", arguments: [arxiv])
+            let id = try String.fetchOne(db, cached: "SELECT id FROM paper WHERE arxiv_id = ?", arguments: [arxiv])
         {
             return PaperID(trusted: id)
         }
@@ -38,7 +38,7 @@ enum PaperMutations {
 
     static func insert(id: PaperID, _ fields: PaperFields, _ context: MutationContext) throws {
         try context.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO paper (id, title, authors, venue, year, doi, arxiv_id, url, pdf_url, code_url, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -51,7 +51,7 @@ enum PaperMutations {
 
     /// Checks that a paper id names a paper.
     static func requireExists(_ id: PaperID, field: String, _ db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true else {
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true else {
             throw Problem.invalid(field, "names an unknown paper")
         }
     }

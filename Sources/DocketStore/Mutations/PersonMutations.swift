@@ -15,7 +15,7 @@ enum PersonMutations {
         if admin && !(context.actor.isAdmin && context.actor.personID == nil) {
             throw Problem(.forbidden, "administrators are made on the server with docket person add --admin")
         }
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [id.rawValue]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a person with id \(id) already exists")
         }
         try insert(id: id, name: name, affiliation: affiliation, email: email, isAdmin: admin, context)
@@ -24,12 +24,12 @@ enum PersonMutations {
     /// Inserts a person (also used by invite redemption and the admin CLI).
     static func insert(id: PersonID, name: String, affiliation: String?, email: String?, isAdmin: Bool, _ context: MutationContext) throws {
         if let email, try Bool.fetchOne(
-            context.db, sql: "SELECT 1 FROM person WHERE lower(email) = lower(?)", arguments: [email]) == true
+            context.db, cached: "SELECT 1 FROM person WHERE lower(email) = lower(?)", arguments: [email]) == true
         {
             throw Problem(.conflict, "a person with this email already exists", errors: [FieldError(field: "args.email", message: "is taken")])
         }
         try context.db.execute(
-            sql: "INSERT INTO person (id, name, affiliation, email, is_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO person (id, name, affiliation, email, is_admin, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id.rawValue, name, affiliation, email, isAdmin, context.now.milliseconds, context.now.milliseconds])
         context.touch(.person, id.rawValue)
     }
@@ -46,19 +46,19 @@ enum PersonMutations {
         try args.finish()
         guard let seriesID, let personID else { return }
         try context.require(.organizer, in: seriesID)
-        guard try Bool.fetchOne(context.db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [personID.rawValue]) == true else {
+        guard try Bool.fetchOne(context.db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [personID.rawValue]) == true else {
             throw Problem.invalid("args.personID", "names an unknown person")
         }
         if let role {
             try context.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO membership (series_id, person_id, role) VALUES (?, ?, ?)
                     ON CONFLICT (series_id, person_id) DO UPDATE SET role = excluded.role
                     """,
                 arguments: [seriesID.rawValue, personID.rawValue, role.rawValue])
         } else {
             try context.db.execute(
-                sql: "DELETE FROM membership WHERE series_id = ? AND person_id = ?",
+                cached: "DELETE FROM membership WHERE series_id = ? AND person_id = ?",
                 arguments: [seriesID.rawValue, personID.rawValue])
         }
         context.touch(.person, personID.rawValue)
@@ -78,7 +78,7 @@ enum PersonMutations {
         if context.actor.isAdmin { return }
         let person = try context.person()
         guard try Bool.fetchOne(
-            context.db, sql: "SELECT 1 FROM membership WHERE person_id = ? AND role = 'organizer'", arguments: [person.rawValue]) == true
+            context.db, cached: "SELECT 1 FROM membership WHERE person_id = ? AND role = 'organizer'", arguments: [person.rawValue]) == true
         else { throw Problem(.forbidden, "only organizers may do this") }
     }
 }

@@ -29,14 +29,14 @@ enum SeriesMutations {
         let method = readVotingMethod(&args) ?? "schulze"
         try args.finish()
         guard let id, let slug, let title, let cadence else { return }
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM series WHERE id = ?", arguments: [id.rawValue]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM series WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a series with id \(id) already exists")
         }
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM series WHERE slug = ?", arguments: [slug]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM series WHERE slug = ?", arguments: [slug]) == true {
             throw Problem(.conflict, "the slug \(slug) is taken", errors: [FieldError(field: "args.slug", message: "is taken")])
         }
         try context.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO series (id, slug, title, description, time_zone, rrule, start_date, start_time, duration_minutes,
                     location, stream_url, mailing_list_url, visibility, results_visibility, voting_method, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -108,7 +108,7 @@ enum SeriesMutations {
 
     static func readCadence(_ args: inout Args, required: Bool) -> Cadence? {
         guard var cadence = args.object("cadence") else {
-            if required && !args.has("cadence") { args.fail("cadence", "is required") }
+            if required && (args.raw("cadence")?.isNull ?? true) { args.fail("cadence", "is required") }
             return nil
         }
         defer { args.absorb(cadence) }
@@ -133,6 +133,6 @@ enum Updates {
         sets.append("updated_at = ?")
         var arguments = StatementArguments(assignments.map { $0.1 })
         arguments += [context.now.milliseconds, id]
-        try context.db.execute(sql: "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
+        try context.db.execute(cached: "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
     }
 }

@@ -28,17 +28,17 @@ enum SuggestionMutations {
         guard let id, let seriesID else { return }
         let proposer = try context.person()
         try context.require(.member, in: seriesID)
-        if try Bool.fetchOne(context.db, sql: "SELECT 1 FROM suggestion WHERE id = ?", arguments: [id.rawValue]) == true {
+        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM suggestion WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a suggestion with id \(id) already exists")
         }
         let paper = try resolvePaper(fields: paperFields, id: paperID, context)
         if title == nil {
-            title = try String.fetchOne(context.db, sql: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
+            title = try String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
                 .map { String($0.prefix(300)) }
         }
         let duplicates = try findDuplicates(paper: paper, series: seriesID, context.db)
         try context.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
                 """,
@@ -47,7 +47,7 @@ enum SuggestionMutations {
                 duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
             ])
         try context.db.execute(
-            sql: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
+            cached: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
             arguments: [id.rawValue, paper.rawValue])
         context.touch(.suggestion, id.rawValue)
         context.touch(.paper, paper.rawValue)
@@ -71,7 +71,7 @@ enum SuggestionMutations {
     private static func findDuplicates(paper: PaperID, series: SeriesID, _ db: Database) throws -> JSONValue {
         let rows = try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT 'suggestion' AS type, s.id FROM suggestion s JOIN suggestion_paper sp ON sp.suggestion_id = s.id
                 WHERE sp.paper_id = :paper AND s.series_id = :series AND s.status = 'open'
                 UNION ALL
@@ -137,14 +137,14 @@ enum SuggestionMutations {
         if let into {
             guard into != id else { throw Problem.invalid("args.into", "must name another suggestion") }
             let target = try Row.fetchOne(
-                context.db, sql: "SELECT series_id, status FROM suggestion WHERE id = ?", arguments: [into.rawValue])
+                context.db, cached: "SELECT series_id, status FROM suggestion WHERE id = ?", arguments: [into.rawValue])
             guard let target, target["series_id"] == row.series.rawValue else {
                 throw Problem.invalid("args.into", "names an unknown suggestion of this series")
             }
             guard target["status"] == SuggestionStatus.open.rawValue else { throw Problem.invalid("args.into", "must be an open suggestion") }
             mergedInto = into.rawValue
             try context.db.execute(
-                sql: """
+                cached: """
                     INSERT OR IGNORE INTO volunteer (suggestion_id, person_id, note, created_at)
                     SELECT ?, person_id, note, created_at FROM volunteer WHERE suggestion_id = ?
                     """,
@@ -152,7 +152,7 @@ enum SuggestionMutations {
             context.touch(.suggestion, into.rawValue)
         }
         try context.db.execute(
-            sql: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ? WHERE id = ?",
+            cached: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ? WHERE id = ?",
             arguments: [status.rawValue, mergedInto, context.now.milliseconds, id.rawValue])
         context.touch(.suggestion, id.rawValue)
     }
@@ -166,7 +166,7 @@ enum SuggestionMutations {
         let row = try load(id, context)
         try context.require(.member, in: row.series, field: "args.id")
         try context.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO volunteer (suggestion_id, person_id, note, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (suggestion_id, person_id) DO UPDATE SET note = excluded.note
                 """,
@@ -183,7 +183,7 @@ enum SuggestionMutations {
         let row = try load(id, context)
         try context.require(.member, in: row.series, field: "args.id")
         try context.db.execute(
-            sql: "DELETE FROM volunteer WHERE suggestion_id = ? AND person_id = ?", arguments: [id.rawValue, person.rawValue])
+            cached: "DELETE FROM volunteer WHERE suggestion_id = ? AND person_id = ?", arguments: [id.rawValue, person.rawValue])
         if context.db.changesCount > 0 {
             context.touch(.suggestion, id.rawValue)
             context.touch(.person, person.rawValue)
@@ -199,7 +199,7 @@ enum SuggestionMutations {
     /// The suggestion's series, proposer and status; unknown (or invisible) ids are a validation failure.
     static func load(_ id: SuggestionID, _ context: MutationContext) throws -> SuggestionFacts {
         guard let row = try Row.fetchOne(
-            context.db, sql: "SELECT series_id, proposer_id, status FROM suggestion WHERE id = ?", arguments: [id.rawValue])
+            context.db, cached: "SELECT series_id, proposer_id, status FROM suggestion WHERE id = ?", arguments: [id.rawValue])
         else { throw Problem.invalid("args.id", "names an unknown suggestion") }
         let result = SuggestionFacts(
             series: SeriesID(trusted: row["series_id"]), proposer: PersonID(trusted: row["proposer_id"]),
