@@ -160,7 +160,7 @@ extension Store {
         switch type {
         case .suggestion:
             filter = "AND c.entity_id IN (SELECT id FROM suggestion WHERE series_id = :series)"
-            order = "c.entity_id"
+            order = "(SELECT created_at FROM suggestion s WHERE s.id = c.entity_id), c.entity_id"
         case .episode:
             filter = "AND c.entity_id IN (SELECT id FROM episode WHERE series_id = :series)"
             order = "(SELECT starts_at FROM episode e WHERE e.id = c.entity_id), c.entity_id"
