@@ -59,7 +59,7 @@ enum ChangeLog {
     private static func isUnchanged(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, _ db: Database) throws -> Bool {
         guard let row = try Row.fetchOne(
             db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
-        else { return false }
+        else { return snapshot == nil }  // never written and still nothing: no tombstone
         guard let snapshot else { return row["deleted"] == true }
         guard row["deleted"] == false, row["value"] == snapshot.value, row["private_value"] == snapshot.privateValue else { return false }
         let stored = try Row.fetchAll(
@@ -113,7 +113,10 @@ enum ChangeLog {
         case .episode:
             guard let episode = try Loaders.episode(db, id) else { return nil }
             return Snapshot(value: episode.json.jsonString, audiences: [Audience(level: "series", seriesID: episode.seriesID.rawValue)])
-        case .standing, .round:
+        case .standing:
+            guard let value = try Standings.value(id, db) else { return nil }
+            return Snapshot(value: value.jsonString, audiences: [Audience(level: "results", seriesID: id)])
+        case .round:
             return nil
         }
     }

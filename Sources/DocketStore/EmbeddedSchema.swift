@@ -260,6 +260,34 @@ CREATE TABLE field_change (
     PRIMARY KEY (type, entity_id, field)
 ) STRICT, WITHOUT ROWID;
 """#),
+        ("0002_calendar", #"""
+-- Docket schema, version 2: the calendar's skipped dates and reschedule counts.
+
+-- Cadence dates a series does not meet on (holidays); promotion passes over them.
+CREATE TABLE skipped_date (
+    series_id TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+    local_date TEXT NOT NULL CHECK (local_date GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'),
+    reason TEXT CHECK (length(reason) <= 300),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (series_id, local_date)
+) STRICT, WITHOUT ROWID;
+
+-- How often an episode was rescheduled (a calendar's SEQUENCE grows with it).
+ALTER TABLE episode ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0 CHECK (sequence >= 0);
+"""#),
+        ("0003_standings", #"""
+-- Docket schema, version 3: each series' standing, kept current one ballot at a time.
+
+-- candidates: the open suggestions in matrix order (creation order, which is also the tie-break);
+-- matrix: PairwiseMatrix.storedBytes over them (64-bit little-endian words).
+CREATE TABLE standing (
+    series_id TEXT PRIMARY KEY REFERENCES series(id) ON DELETE CASCADE,
+    candidates TEXT NOT NULL CHECK (json_valid(candidates) AND json_type(candidates) = 'array'),
+    matrix BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) STRICT;
+"""#),
     ]
 
     /// The demo fixtures of Schema/fixtures, by file name without extension.

@@ -5,7 +5,7 @@ import GRDB
 enum Loaders {
     static func series(_ db: Database, _ id: String) throws -> Series? {
         guard let row = try Row.fetchOne(db, cached: "SELECT * FROM series WHERE id = ?", arguments: [id]) else { return nil }
-        return Series(
+        var series = Series(
             id: SeriesID(trusted: row["id"]), slug: row["slug"], title: row["title"], description: row["description"],
             timeZone: row["time_zone"],
             cadence: Cadence(
@@ -16,6 +16,10 @@ enum Loaders {
             resultsVisibility: ResultsVisibility(rawValue: row["results_visibility"])!,
             votingMethod: row["voting_method"], createdAt: Timestamp(milliseconds: row["created_at"]),
             updatedAt: Timestamp(milliseconds: row["updated_at"]))
+        series.skippedDates = try Row.fetchAll(
+            db, cached: "SELECT local_date, reason FROM skipped_date WHERE series_id = ? ORDER BY local_date", arguments: [id]
+        ).map { SkippedDate(date: CivilDate(iso: $0["local_date"])!, reason: $0["reason"]) }
+        return series
     }
 
     static func person(_ db: Database, _ id: String) throws -> Person? {
@@ -23,10 +27,18 @@ enum Loaders {
         let roles = try Row.fetchAll(
             db, cached: "SELECT series_id, role FROM membership WHERE person_id = ? ORDER BY series_id", arguments: [id]
         ).map { (seriesID: SeriesID(trusted: $0["series_id"]), role: SeriesRole(rawValue: $0["role"])!) }
-        return Person(
+        var person = Person(
             id: PersonID(trusted: row["id"]), name: row["name"], affiliation: row["affiliation"], email: row["email"],
             roles: roles, createdAt: Timestamp(milliseconds: row["created_at"]),
             updatedAt: Timestamp(milliseconds: row["updated_at"]))
+        person.presentedCount = try Int.fetchOne(
+            db,
+            cached: """
+                SELECT count(*) FROM presenter p JOIN episode e ON e.id = p.episode_id
+                WHERE p.person_id = ? AND p.status = 'confirmed' AND e.status = 'held'
+                """,
+            arguments: [id]) ?? 0
+        return person
     }
 
     static func paper(_ db: Database, _ id: String) throws -> Paper? {

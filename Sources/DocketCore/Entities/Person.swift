@@ -5,6 +5,8 @@ public struct Person: Hashable, Sendable {
     public var affiliation: String?
     public var email: String?
     public var roles: [(seriesID: SeriesID, role: SeriesRole)]
+    /// Confirmed presentations in held episodes, so organizers can share the load fairly.
+    public var presentedCount = 0
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -31,6 +33,7 @@ public struct Person: Hashable, Sendable {
             "id": .string(id.rawValue), "name": .string(name), "affiliation": .optional(affiliation),
             "email": includingEmail ? .optional(email) : .null,
             "roles": .array(roles.map { ["seriesID": .string($0.seriesID.rawValue), "role": .string($0.role.rawValue)] }),
+            "presentedCount": .int(Int64(presentedCount)),
             "createdAt": .string(createdAt.rfc3339), "updatedAt": .string(updatedAt.rfc3339),
         ]
     }

@@ -20,6 +20,17 @@ public enum SeriesRole: String, Sendable, CaseIterable, Comparable {
 /// The names of the counting methods a series may use (TALLY.md).
 public let votingMethodNames = ["schulze", "ranked-pairs", "copeland", "borda", "irv", "approval"]
 
+/// A cadence date a series does not meet on.
+public struct SkippedDate: Hashable, Sendable {
+    public var date: CivilDate
+    public var reason: String?
+
+    public init(date: CivilDate, reason: String?) {
+        self.date = date
+        self.reason = reason
+    }
+}
+
 /// When a series meets: a recurrence rule from a first local date and time.
 public struct Cadence: Hashable, Sendable {
     public var rrule: String
@@ -82,6 +93,8 @@ public struct Series: Hashable, Sendable {
     public var visibility: SeriesVisibility
     public var resultsVisibility: ResultsVisibility
     public var votingMethod: String
+    /// Cadence dates the series does not meet on, with why (an addition to section 5).
+    public var skippedDates: [SkippedDate] = []
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -114,6 +127,7 @@ public struct Series: Hashable, Sendable {
             "location": .optional(location), "streamURL": .optional(streamURL),
             "mailingListURL": .optional(mailingListURL), "visibility": .string(visibility.rawValue),
             "resultsVisibility": .string(resultsVisibility.rawValue), "votingMethod": .string(votingMethod),
+            "skippedDates": .array(skippedDates.map { ["date": .string($0.date.iso), "reason": .optional($0.reason)] }),
             "createdAt": .string(createdAt.rfc3339), "updatedAt": .string(updatedAt.rfc3339),
         ]
     }

@@ -11,11 +11,11 @@
 /// traps, so keep totals within a validated `TallyInput`'s `totalCount`.
 public struct PairwiseMatrix: Hashable, Sendable {
     /// The number of candidates; indices run `0..<candidateCount`.
-    public let candidateCount: Int
+    public internal(set) var candidateCount: Int
     /// Per candidate: the total weight of ballots that list it.
-    private var listedWeight: [Int64]
+    var listedWeight: [Int64]
     /// Row-major n×n: weight of ballots listing `a` where `b` is in `a`'s group or an earlier one (`b == a` included).
-    private var notBelow: [Int64]
+    var notBelow: [Int64]
 
     /// An empty matrix over `candidateCount` candidates.
     public init(candidateCount: Int) {

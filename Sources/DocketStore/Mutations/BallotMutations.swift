@@ -13,8 +13,9 @@ enum BallotMutations {
         try checkSuggestions(ranking, series: seriesID, context.db)
         let client = context.clientID?.rawValue ?? ""
         let existing = try Row.fetchOne(
-            context.db, cached: "SELECT id, at, client_id FROM ballot WHERE series_id = ? AND voter_id = ?",
+            context.db, cached: "SELECT id, at, client_id, ranking FROM ballot WHERE series_id = ? AND voter_id = ?",
             arguments: [seriesID.rawValue, voter.rawValue])
+        let newRanking = ranking.map { $0.map(\.rawValue) }
         let rankingText = Ballot.rankingJSON(ranking).jsonString
         guard let existing else {
             let id = context.newID()
@@ -28,6 +29,7 @@ enum BallotMutations {
                     context.now.milliseconds, context.now.milliseconds,
                 ])
             context.touch(.ballot, id)
+            try Standings.ballotChanged(series: seriesID, old: nil, new: newRanking, context)
             return
         }
         let storedAt: Int64 = existing["at"]
@@ -39,6 +41,8 @@ enum BallotMutations {
             cached: "UPDATE ballot SET ranking = ?, at = ?, client_id = ?, updated_at = ? WHERE id = ?",
             arguments: [rankingText, context.at.milliseconds, client, context.now.milliseconds, id])
         context.touch(.ballot, id)
+        let old = ((try? JSONParser.parse(existing["ranking"] as String))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+        try Standings.ballotChanged(series: seriesID, old: old, new: newRanking, context)
     }
 
     /// Every ranked id must be a suggestion of the series.

@@ -250,6 +250,12 @@ enum Numbering {
     static func renumber(series: SeriesID, _ context: MutationContext, newlyHeld: EpisodeID?) throws {
         if let newlyHeld {
             try context.db.execute(cached: "UPDATE episode SET status = 'held', number = NULL WHERE id = ?", arguments: [newlyHeld.rawValue])
+            // Their presentedCount grows.
+            for person in try String.fetchAll(
+                context.db, cached: "SELECT person_id FROM presenter WHERE episode_id = ?", arguments: [newlyHeld.rawValue])
+            {
+                context.touch(.person, person)
+            }
         }
         let rows = try Row.fetchAll(
             context.db, cached: "SELECT id, starts_at, status, number FROM episode WHERE series_id = ?", arguments: [series.rawValue])

@@ -21,6 +21,13 @@ enum MutationRegistry {
         "episode.create": EpisodeMutations.create,
         "episode.update": EpisodeMutations.update,
         "episode.cancel": EpisodeMutations.cancel,
+        "episode.reschedule": CalendarMutations.reschedule,
+        "suggestion.promote": PromoteMutations.promote,
+        "series.skip": CalendarMutations.skip,
+        "series.unskip": CalendarMutations.unskip,
+        "presenter.assign": CalendarMutations.assign,
+        "presenter.unassign": CalendarMutations.unassign,
+        "presenter.respond": CalendarMutations.respond,
     ]
 
     /// The names the server applies, sorted.

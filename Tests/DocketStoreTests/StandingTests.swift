@@ -1,0 +1,97 @@
+import DocketCore
+import DocketStore
+import Foundation
+import Testing
+
+/// The standing kept by differences must equal a recount of the ballots with `tally`.
+@Suite struct StandingTests {
+    func standing(_ fixture: StoreFixture, as actor: Principal) throws -> JSONValue? {
+        try fixture.store.pull(actor: actor, clientID: ClientID(newID())!, cursor: nil, limit: 5000).values("standing").first
+    }
+
+    @Test func followsBallotsAndSuggestionsAsARecountWould() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let voters = [fixture.member, fixture.organizer] + (0..<4).map { try! StoreFixture.person(fixture.store, "Voter\($0)", role: "member", series: fixture.series) }
+        var ids: [String] = []
+        for index in 0..<5 {
+            let id = newID()
+            ids.append(id)
+            try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series, title: "S\(index)"), as: fixture.member)
+            fixture.clock.advance(seconds: 1)
+        }
+        var generator = SplitMix(seed: 7)
+        var ballots: [String: [[String]]] = [:]
+        for round in 0..<30 {
+            let voter = voters[Int(generator.next() % UInt64(voters.count))]
+            let ranking = ids.shuffled(using: &generator).prefix(Int(generator.next() % 5)).map { [$0] }
+            try fixture.store.run("ballot.set", ["seriesID": .string(fixture.series), "ranking": .array(ranking.map { .strings($0) })], as: voter)
+            ballots[voter.personID!.rawValue] = ranking
+            if round == 10 { try fixture.store.run("suggestion.withdraw", ["id": .string(ids[2])], as: fixture.member) }
+            if round == 20 {
+                let late = newID()
+                try fixture.store.run("suggestion.create", suggestionArgs(late, series: fixture.series, title: "Late"), as: fixture.member)
+                ids.append(late)
+            }
+            fixture.clock.advance(seconds: 1)
+        }
+        let open = ids.filter { $0 != ids[2] }
+        let input = try TallyInput(
+            candidates: open,
+            ballots: ballots.values.map { ranking in
+                TallyBallot(ranking: ranking.map { $0.compactMap { open.firstIndex(of: $0) } }.filter { !$0.isEmpty }, count: 1)
+            }.filter { !$0.listed.isEmpty })
+        let recount = try tally(input, method: .schulze)
+        let kept = try #require(try standing(fixture, as: fixture.member))
+        #expect(kept["method"] == "schulze")
+        #expect(kept["ranking"] == .array((recount.ranking ?? []).map { .strings($0) }))
+        #expect(kept["winners"] == .strings(recount.winners))
+        #expect(kept["ballotCount"] == .int(Int64(input.ballots.count)))
+    }
+
+    @Test func resultsVisibleToOrganizersOnlyStayHiddenFromMembers() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let id = newID()
+        try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series), as: fixture.member)
+        try fixture.store.run("ballot.set", ["seriesID": .string(fixture.series), "ranking": [[.string(id)]]], as: fixture.member)
+        #expect(try standing(fixture, as: fixture.member) != nil)
+        try fixture.store.run(
+            "series.update", ["id": .string(fixture.series), "baseVersion": 0, "set": ["resultsVisibility": "organizers"]],
+            as: fixture.organizer)
+        #expect(try standing(fixture, as: fixture.member) == nil)
+        #expect(try standing(fixture, as: fixture.organizer)?["ballotCount"] == 1)
+        #expect(try standing(fixture, as: fixture.outsider) == nil)
+    }
+
+    @Test func changingTheMethodRecountsWithIt() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let a = newID(), b = newID()
+        try fixture.store.run("suggestion.create", suggestionArgs(a, series: fixture.series, title: "A"), as: fixture.member)
+        try fixture.store.run("suggestion.create", suggestionArgs(b, series: fixture.series, title: "B"), as: fixture.member)
+        try fixture.store.run("ballot.set", ["seriesID": .string(fixture.series), "ranking": [[.string(b)]]], as: fixture.member)
+        var version = try fixture.store.clock().version
+        for method in ["borda", "approval", "irv", "copeland", "ranked-pairs"] {
+            version = try fixture.store.run(
+                "series.update", ["id": .string(fixture.series), "baseVersion": .int(version), "set": ["votingMethod": .string(method)]],
+                as: fixture.organizer)
+            let kept = try standing(fixture, as: fixture.member)
+            #expect(kept?["method"] == .string(method))
+            #expect(kept?["winners"] == [.string(b)], "\(method)")
+        }
+    }
+}
+
+/// A small seeded generator, so the random elections repeat.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
