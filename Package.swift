@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Already built for Hummingbird; named so the round-closing service can be one.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -35,6 +37,7 @@ let package = Package(
                 "DocketCore", "DocketAPI", "DocketStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -60,6 +63,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "DocketEndToEndTests", dependencies: ["DocketCore"], swiftSettings: strict),
+        .testTarget(name: "DocketEndToEndTests", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
     ]
 )

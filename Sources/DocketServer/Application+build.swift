@@ -8,6 +8,7 @@ public func buildApplication(store: Store, settings: ServerSettings, logger: Log
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "docket"),
+        services: [RoundCloser(store: store, logger: logger)],
         logger: logger)
 }
 

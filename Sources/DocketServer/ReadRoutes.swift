@@ -22,9 +22,24 @@ struct ReadRoutes {
             let (principal, series) = try resolve(context)
             return list("suggestions", try store.values(of: .suggestion, inSeries: series, actor: principal))
         }
+        router.get("/v1/rounds/{id}/ballots") { request, context in try roundBallots(request, context) }
         router.get("/v1/series/{idOrSlug}/episodes") { _, context in
             let (principal, series) = try resolve(context)
             return list("episodes", try store.values(of: .episode, inSeries: series, actor: principal))
+        }
+    }
+
+    private func roundBallots(_ request: Request, _ context: AppContext) throws -> Response {
+        let principal = try context.requirePrincipal()
+        guard let text = context.parameters.get("id"), let id = RoundID(text), let export = try store.roundExport(id, actor: principal)
+        else { throw Problem(.notFound, "no round with that id is visible to you") }
+        switch request.uri.queryParameters.get("format") ?? "json" {
+        case "json": return jsonResponse(export.tallyJSON)
+        case "toi":
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: export.toi)))
+        default: throw Problem(.badRequest, "format must be json or toi")
         }
     }
 

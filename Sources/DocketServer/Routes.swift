@@ -22,6 +22,7 @@ public enum Routes {
         (.get, "/v1/series/{idOrSlug}"),
         (.get, "/v1/series/{idOrSlug}/suggestions"),
         (.get, "/v1/series/{idOrSlug}/episodes"),
+        (.get, "/v1/rounds/{id}/ballots"),
     ]
 
     /// The methods allowed on `path`, or nil when no route has that path.

@@ -117,7 +117,8 @@ enum ChangeLog {
             guard let value = try Standings.value(id, db) else { return nil }
             return Snapshot(value: value.jsonString, audiences: [Audience(level: "results", seriesID: id)])
         case .round:
-            return nil
+            guard let round = try Loaders.round(db, id) else { return nil }
+            return Snapshot(value: round.json.jsonString, audiences: [Audience(level: "member", seriesID: round.seriesID.rawValue)])
         }
     }
 

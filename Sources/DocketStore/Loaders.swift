@@ -78,9 +78,28 @@ enum Loaders {
         guard let row = try Row.fetchOne(db, cached: "SELECT * FROM ballot WHERE id = ?", arguments: [id]) else { return nil }
         let groups = (try? JSONParser.parse(row["ranking"] as String))?.arrayValue ?? []
         let ranking = groups.map { group in (group.arrayValue ?? []).compactMap(\.stringValue).map(SuggestionID.init(trusted:)) }
-        return Ballot(
+        var ballot = Ballot(
             id: BallotID(trusted: row["id"]), seriesID: SeriesID(trusted: row["series_id"]),
             voterID: PersonID(trusted: row["voter_id"]), ranking: ranking, at: Timestamp(milliseconds: row["at"]),
+            createdAt: Timestamp(milliseconds: row["created_at"]), updatedAt: Timestamp(milliseconds: row["updated_at"]))
+        ballot.receipts = try Row.fetchAll(
+            db,
+            cached: """
+                SELECT br.round_id, br.receipt FROM ballot_receipt br JOIN round r ON r.id = br.round_id
+                WHERE br.ballot_id = ? ORDER BY r.closes_at, r.id
+                """,
+            arguments: [id]
+        ).map { (roundID: RoundID(trusted: $0["round_id"]), receipt: $0["receipt"]) }
+        return ballot
+    }
+
+    static func round(_ db: Database, _ id: String) throws -> Round? {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM round WHERE id = ?", arguments: [id]) else { return nil }
+        return Round(
+            id: RoundID(trusted: row["id"]), seriesID: SeriesID(trusted: row["series_id"]), title: row["title"],
+            opensAt: Timestamp(milliseconds: row["opens_at"]), closesAt: Timestamp(milliseconds: row["closes_at"]),
+            seats: row["seats"], method: VotingMethod(rawValue: row["method"]) ?? .schulze,
+            status: RoundStatus(rawValue: row["status"])!, result: (row["result"] as String?).flatMap { try? JSONParser.parse($0) },
             createdAt: Timestamp(milliseconds: row["created_at"]), updatedAt: Timestamp(milliseconds: row["updated_at"]))
     }
 
@@ -110,6 +129,11 @@ enum Loaders {
             presenters: presenters, links: links,
             relatedEpisodeIDs: stringList(row["related_episode_ids"]).map(EpisodeID.init(trusted:)),
             createdAt: Timestamp(milliseconds: row["created_at"]), updatedAt: Timestamp(milliseconds: row["updated_at"]))
+    }
+
+    /// A stored ranking: a JSON list of lists of ids.
+    static func rankingGroups(_ text: String) -> [[String]] {
+        ((try? JSONParser.parse(text))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
     }
 
     /// A JSON list of strings stored in a column.

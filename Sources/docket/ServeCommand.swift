@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "docket"),
+            services: [RoundCloser(store: store, logger: logger)],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 say("docket listening on http://\(host):\(port) (database \(path))")

@@ -1,10 +1,12 @@
 /// A voter's ranking of a series' suggestions: tie groups, most preferred first.
-public struct Ballot: Hashable, Sendable {
+public struct Ballot: Sendable {
     public var id: BallotID
     public var seriesID: SeriesID
     public var voterID: PersonID
     public var ranking: [[SuggestionID]]
     public var at: Timestamp
+    /// This ballot's receipts in closed rounds, to find in each round's export (an addition to section 5).
+    public var receipts: [(roundID: RoundID, receipt: String)] = []
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -26,6 +28,7 @@ public struct Ballot: Hashable, Sendable {
         [
             "id": .string(id.rawValue), "seriesID": .string(seriesID.rawValue), "voterID": .string(voterID.rawValue),
             "ranking": Ballot.rankingJSON(ranking), "at": .string(at.rfc3339),
+            "receipts": .array(receipts.map { ["roundID": .string($0.roundID.rawValue), "receipt": .string($0.receipt)] }),
             "createdAt": .string(createdAt.rfc3339), "updatedAt": .string(updatedAt.rfc3339),
         ]
     }

@@ -17,7 +17,8 @@ extension TallyInput {
     ///
     /// Strict: unknown or repeated keys are errors (a misspelt `"cuont"` must
     /// not silently count 1), and so is any count that is not a JSON integer,
-    /// including `3.0`, `true` and `"3"`.
+    /// including `3.0`, `true` and `"3"`. A ballot may carry a `receipt` (as a
+    /// round's export does), which the count ignores.
     public static func parse(_ json: JSONValue) throws(TallyInputError) -> TallyInput {
         guard case .object(let members) = json else {
             throw TallyInputError("expected a JSON object with \"candidates\" and \"ballots\", got \(describe(json))")
@@ -111,7 +112,7 @@ private struct BallotReader {
             let got = TallyInput.describe(value)
             throw TallyInputError(at: "ballots[\(b)]", "expected an object with \"ranking\" and an optional \"count\", got \(got)")
         }
-        try TallyInput.checkKeys(members, allowed: "ranking", "count", path: "ballots[\(b)]")
+        try TallyInput.checkKeys(members, allowed: "ranking", "count", "receipt", path: "ballots[\(b)]")
         guard let rankingValue = value["ranking"] else { throw TallyInputError(at: "ballots[\(b)]", "missing \"ranking\"") }
         let count = try readCount(value["count"], ballot: b)
         guard case .array(let groups) = rankingValue else {

@@ -29,6 +29,7 @@ enum BallotMutations {
                     context.now.milliseconds, context.now.milliseconds,
                 ])
             context.touch(.ballot, id)
+            try recordHistory(id, series: seriesID, rankingText, context)
             try Standings.ballotChanged(series: seriesID, old: nil, new: newRanking, context)
             return
         }
@@ -41,8 +42,16 @@ enum BallotMutations {
             cached: "UPDATE ballot SET ranking = ?, at = ?, client_id = ?, updated_at = ? WHERE id = ?",
             arguments: [rankingText, context.at.milliseconds, client, context.now.milliseconds, id])
         context.touch(.ballot, id)
+        try recordHistory(id, series: seriesID, rankingText, context)
         let old = ((try? JSONParser.parse(existing["ranking"] as String))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
         try Standings.ballotChanged(series: seriesID, old: old, new: newRanking, context)
+    }
+
+    /// Keeps the applied state with its server time, so a round can count ballots as they stood at its cutoff.
+    private static func recordHistory(_ ballot: String, series: SeriesID, _ ranking: String, _ context: MutationContext) throws {
+        try context.db.execute(
+            cached: "INSERT INTO ballot_history (ballot_id, series_id, ranking, applied_at) VALUES (?, ?, ?, ?)",
+            arguments: [ballot, series.rawValue, ranking, context.now.milliseconds])
     }
 
     /// Every ranked id must be a suggestion of the series.

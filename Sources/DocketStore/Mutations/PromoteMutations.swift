@@ -39,8 +39,8 @@ enum PromoteMutations {
         try context.db.execute(
             cached: "UPDATE episode SET suggestion_id = ? WHERE id = ?", arguments: [id.rawValue, episodeID.rawValue])
         try context.db.execute(
-            cached: "UPDATE suggestion SET status = 'promoted', episode_id = ?, updated_at = ? WHERE id = ?",
-            arguments: [episodeID.rawValue, context.now.milliseconds, id.rawValue])
+            cached: "UPDATE suggestion SET status = 'promoted', episode_id = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+            arguments: [episodeID.rawValue, context.now.milliseconds, context.now.milliseconds, id.rawValue])
         context.touch(.suggestion, id.rawValue)
         try Standings.candidateRemoved(series: suggestion.seriesID, id, context)
     }

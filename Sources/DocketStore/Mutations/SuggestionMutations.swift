@@ -153,8 +153,8 @@ enum SuggestionMutations {
             context.touch(.suggestion, into.rawValue)
         }
         try context.db.execute(
-            cached: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ? WHERE id = ?",
-            arguments: [status.rawValue, mergedInto, context.now.milliseconds, id.rawValue])
+            cached: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ?, closed_at = ? WHERE id = ?",
+            arguments: [status.rawValue, mergedInto, context.now.milliseconds, context.now.milliseconds, id.rawValue])
         context.touch(.suggestion, id.rawValue)
         try Standings.candidateRemoved(series: row.series, id, context)
     }
