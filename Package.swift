@@ -51,6 +51,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Built and run by scripts/bench only (release); not a product.
+        .executableTarget(name: "DocketBench", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: strict),
         .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "DocketCore"], swiftSettings: strict),
         .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"], swiftSettings: strict),

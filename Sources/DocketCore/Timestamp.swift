@@ -13,6 +13,9 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String { rfc3339 }
 
+    /// The instants RFC 3339 with a four-digit year can write: 0000-01-01T00:00:00.000Z…9999-12-31T23:59:59.999Z.
+    public static let representable: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
     /// This instant plus `milliseconds`.
     public func adding(milliseconds delta: Int64) -> Timestamp {
         Timestamp(milliseconds: milliseconds + delta)
@@ -70,7 +73,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         guard index == b.count else { return nil }
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
-        self.milliseconds = seconds * 1000 + millis
+        let milliseconds = seconds * 1000 + millis
+        // The wire form has four-digit years: an offset must not carry the instant outside 0000…9999 UTC.
+        guard Timestamp.representable.contains(milliseconds) else { return nil }
+        self.milliseconds = milliseconds
     }
 }
 

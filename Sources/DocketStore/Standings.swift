@@ -112,12 +112,13 @@ enum Standings {
             db, cached: "SELECT voting_method, updated_at FROM series WHERE id = ?", arguments: [series])
         else { return nil }
         let method = VotingMethod(rawValue: facts["voting_method"]) ?? .schulze
-        let rankings = try rankings(series, db)
-        let ballotCount = rankings.filter { !$0.isEmpty }.count
+        // Ballots that rank anything; counting rows, not parsing them, keeps this O(1) in ballots read.
+        let ballotCount = try Int.fetchOne(
+            db, cached: "SELECT count(*) FROM ballot WHERE series_id = ? AND ranking <> '[]'", arguments: [series]) ?? 0
         var result = tally(candidates: state.candidates, matrix: state.matrix, method: method)
         if result == nil {
             let index = indices(state.candidates)
-            let ballots = rankings.map { restrict($0, to: index) }.filter { !$0.listed.isEmpty }
+            let ballots = try rankings(series, db).map { restrict($0, to: index) }.filter { !$0.listed.isEmpty }
             if let input = try? TallyInput(candidates: state.candidates, ballots: ballots) {
                 result = try? DocketCore.tally(input, method: method)
             }

@@ -41,3 +41,12 @@ import Testing
         #expect(LocalTime("9:00") == nil)
     }
 }
+
+extension TimestampTests {
+    @Test func offsetsCannotCarryAnInstantOutsideFourDigitYears() {
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.999-23:59") == nil)
+        #expect(Timestamp(rfc3339: "0000-01-01T00:00:00.000+01:00") == nil)
+        #expect(Timestamp(rfc3339: "9999-12-31T23:59:59.999Z")?.rfc3339 == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp(rfc3339: "0000-01-01T00:00:00.000Z")?.rfc3339 == "0000-01-01T00:00:00.000Z")
+    }
+}

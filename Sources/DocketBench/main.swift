@@ -1,0 +1,89 @@
+// In-process benchmarks that need no HTTP: vote counting and the standing update.
+// Run by scripts/bench on a release build; prints one line per figure.
+import DocketCore
+import DocketStore
+import Foundation
+
+func seconds(_ work: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try work()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func tallyBenchmark() throws {
+    let input = TallyInput.random(candidates: 300, ballots: 20_000, ranked: 15, seed: 42)
+    var matrixTime = 0.0
+    matrixTime = seconds { _ = PairwiseMatrix(input) }
+    print(String(format: "tally, 300 candidates x 20,000 ballots ranking 15: pairwise matrix %.3f s", matrixTime))
+    for method in VotingMethod.allCases {
+        var result: TallyResult?
+        let time = try seconds { result = try tally(input, method: method) }
+        let note = result?.note == nil ? "" : " (bound reached: winners may be incomplete)"
+        print(String(format: "tally %@: %.3f s%@", method.rawValue, time, note))
+    }
+}
+
+func standingBenchmark() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try Store(path: directory.appendingPathComponent("bench.db").path)
+    let series = UUID().uuidString.lowercased()
+    try store.run(
+        "series.create",
+        ["id": .string(series), "slug": "bench", "title": "Bench", "cadence": ["rrule": "FREQ=WEEKLY", "startDate": "2026-01-05", "startTime": "18:00"]])
+    var batch: [BatchMutation] = []
+    var voters: [Principal] = []
+    for index in 0..<5_000 {
+        let id = UUID().uuidString.lowercased()
+        voters.append(Principal(personID: PersonID(id)!, isAdmin: false))
+        batch.append(BatchMutation(name: "person.create", args: ["id": .string(id), "name": .string("Voter \(index)")], actor: .administrator))
+        batch.append(BatchMutation(name: "membership.set", args: ["seriesID": .string(series), "personID": .string(id), "role": "member"], actor: .administrator))
+    }
+    var suggestions: [String] = []
+    for index in 0..<200 {
+        let id = UUID().uuidString.lowercased()
+        suggestions.append(id)
+        batch.append(BatchMutation(
+            name: "suggestion.create", args: ["id": .string(id), "seriesID": .string(series), "paper": ["title": .string("Paper \(index)")]],
+            actor: voters[index]))
+    }
+    var generator = SystemRandomNumberGenerator()
+    func ranking() -> JSONValue { .array(suggestions.shuffled(using: &generator).prefix(15).map { [.string($0)] }) }
+    for voter in voters {
+        batch.append(BatchMutation(name: "ballot.set", args: ["seriesID": .string(series), "ranking": ranking()], actor: voter))
+    }
+    let setup = try seconds { try store.runBatch(batch) }
+    print(String(format: "standing set-up: 5,000 members, 200 suggestions, 5,000 ballots ranking 15 in one batch: %.1f s", setup))
+    var latencies: [Double] = []
+    for index in 0..<200 {
+        let voter = voters[index * 25]
+        latencies.append(try seconds {
+            try store.run("ballot.set", ["seriesID": .string(series), "ranking": ranking()], as: voter)
+        })
+    }
+    print(String(format: "ballot.set with the standing kept (200 open suggestions, 5,000 ballots; one transaction each, fsync): p50 %.2f ms, p99 %.2f ms",
+        percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
+    // The difference step alone: take one ballot out of the matrix and put another in.
+    let input = TallyInput.random(candidates: 200, ballots: 5_000, ranked: 15, seed: 7)
+    var matrix = PairwiseMatrix(input)
+    let diff = seconds {
+        for index in 0..<1_000 {
+            matrix.remove(input.ballots[index])
+            matrix.add(input.ballots[(index + 1) % input.ballots.count])
+        }
+    }
+    print(String(format: "standing difference step (one ballot out, one in), 200 candidates: %.1f µs", diff / 1_000 * 1e6))
+    let schulze = seconds { _ = tally(candidates: input.candidates, matrix: matrix, method: .schulze) }
+    print(String(format: "standing ranking from the kept matrix, schulze on 200 candidates: %.2f ms", schulze * 1000))
+}
+
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+if which == "all" || which == "tally" { try tallyBenchmark() }
+if which == "all" || which == "standing" { try standingBenchmark() }
