@@ -1,24 +1,31 @@
 public import DocketStore
 public import Hummingbird
 public import Logging
+public import NIOCore
 
 /// Builds the whole HTTP application: the one composition root, used by `docket serve` and by tests.
-public func buildApplication(store: Store, settings: ServerSettings, logger: Logger) -> some ApplicationProtocol {
-    let router = buildRouter(store: store, settings: settings, logger: logger)
+public func buildApplication(
+    store: Store, settings: ServerSettings, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let hub = PokeHub(store: store, logger: logger)
+    let router = buildRouter(store: store, settings: settings, logger: logger, hub: hub)
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "docket"),
-        services: [RoundCloser(store: store, logger: logger)],
+        services: [RoundCloser(store: store, logger: logger), hub],
+        onServerRunning: onServerRunning,
         logger: logger)
 }
 
 /// The router with every route and middleware, for in-process tests.
-public func buildRouter(store: Store, settings: ServerSettings, logger: Logger) -> Router<AppContext> {
+public func buildRouter(store: Store, settings: ServerSettings, logger: Logger, hub: PokeHub? = nil) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(store: store))
     ReadRoutes(store: store).register(on: router)
     SyncRoutes(store: store, settings: settings).register(on: router)
     AccountRoutes(store: store, settings: settings).register(on: router)
+    EventRoutes(hub: hub ?? PokeHub(store: store, logger: logger)).register(on: router)
     return router
 }

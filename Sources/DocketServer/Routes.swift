@@ -12,6 +12,7 @@ public enum Routes {
         (.get, "/healthz"),
         (.post, "/v1/sync/push"),
         (.post, "/v1/sync/pull"),
+        (.get, "/v1/sync/events"),
         (.post, "/v1/mutations"),
         (.post, "/v1/auth/invites"),
         (.post, "/v1/auth/redeem"),

@@ -191,3 +191,22 @@ extension Store {
         return SeriesID(trusted: id)
     }
 }
+
+extension Store {
+    /// Whether anything the reader may see changed in versions `(since, through]` (for live pokes).
+    public func hasVisibleChanges(since: Int64, through: Int64, actor: Principal) async throws -> Bool {
+        let sql = """
+            SELECT 1 FROM change c
+            WHERE c.version > :since AND c.version <= :through AND \(ChangeLog.visibleToReader) LIMIT 1
+            """
+        let arguments: StatementArguments = [
+            "since": since, "through": through, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin,
+        ]
+        return try await pool.read { db in try Bool.fetchOne(db, cached: sql, arguments: arguments) ?? false }
+    }
+
+    /// The current change version (cheap; for the poke service's polling).
+    public func currentVersion() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, cached: "SELECT version FROM clock WHERE id = 1") ?? 0 }
+    }
+}

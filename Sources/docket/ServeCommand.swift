@@ -32,16 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
             say("organizer token (shown once): \(demo.token)")
         }
         let settings = ServerSettings(host: host, port: port)
-        let router = buildRouter(store: store, settings: settings, logger: logger)
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "docket"),
-            services: [RoundCloser(store: store, logger: logger)],
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? 0
-                say("docket listening on http://\(host):\(port) (database \(path))")
-            },
-            logger: logger)
+        let app = buildApplication(store: store, settings: settings, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? 0
+            say("docket listening on http://\(host):\(port) (database \(path))")
+        }
         try await app.runService()
     }
 }

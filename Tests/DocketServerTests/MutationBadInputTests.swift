@@ -71,13 +71,15 @@ struct BadInputIDs: Sendable {
 }
 
 /// `TestServer` plus an administrator, a second member, a paper, three suggestions (one declined,
-/// one with a volunteer) and three episodes (one cancelled), each actor with a token.
+/// one with a volunteer), three episodes (one cancelled; the member a proposed presenter of the second)
+/// and a skipped date (`MutationTable.skippedDate`), each actor with a token; with `rounds`, also the rounds of
+/// `addRounds` (RoundBadInputTests.swift).
 struct BadInputFixture: Sendable {
     let server: TestServer
     let ids: BadInputIDs
     let tokens: [BadInputActor: String]
 
-    init(visibility: String = "members") throws {
+    init(visibility: String = "members", rounds: Bool = false) throws {
         let server = try TestServer(visibility: visibility)
         let store = server.store
         let series = server.seriesID
@@ -115,6 +117,9 @@ struct BadInputFixture: Sendable {
                 ["id": .string(id), "seriesID": .string(series), "title": .string("Episode at \(startsAt)"), "startsAt": .string(startsAt)])
         }
         try store.run("episode.cancel", ["id": .string(cancelled)])
+        try store.run("presenter.assign", ["episodeID": .string(episode2), "personID": .string(server.member.rawValue), "role": "presenter"])
+        try store.run("series.skip", ["seriesID": .string(series), "date": .string(MutationTable.skippedDate), "reason": "Spring break"])
+        if rounds { try Self.addRounds(store, series: series, suggestion2: suggestion2, member: asMember, other: asOther) }
         self.server = server
         self.ids = BadInputIDs(
             series: series, organizer: server.organizer.rawValue, member: server.member.rawValue,
@@ -270,12 +275,13 @@ enum MutationTable {
     static let newSuggestion = "0193f1c2-0000-7000-8000-00000000c004"
     static let newEpisode = "0193f1c2-0000-7000-8000-00000000c005"
 
-    /// Every mutation name the server registers (keep in step with `MutationRegistry`).
+    /// Every mutation name the server registers; `CalendarBadInputTests.tableNamesAreTheRegistry` checks it against
+    /// `MutationRegistry` and against what the server answers.
     static let names = [
         "series.create", "series.update", "person.create", "membership.set", "paper.create", "suggestion.create",
         "suggestion.update", "suggestion.withdraw", "suggestion.decline", "suggestion.merge", "suggestion.volunteer",
         "suggestion.unvolunteer", "ballot.set", "episode.create", "episode.update", "episode.cancel",
-    ]
+    ] + calendarNames + roundNames
 
     static let cadence: JSONValue = ["rrule": "FREQ=WEEKLY;BYDAY=MO", "startDate": "2026-02-02", "startTime": "18:00", "durationMinutes": 90]
 
@@ -351,7 +357,7 @@ enum MutationTable {
         case "episode.cancel":
             return ["id": "$episode"]
         default:
-            return [:]
+            return roundNames.contains(name) ? roundArgs(name) : calendarArgs(name)
         }
     }
 
@@ -362,6 +368,7 @@ enum MutationTable {
         case "paper.create", "suggestion.create", "suggestion.update", "suggestion.withdraw", "suggestion.volunteer", "ballot.set":
             return .member
         case "suggestion.unvolunteer": return .otherMember
+        case "presenter.respond": return .member
         default: return .organizer
         }
     }
@@ -709,6 +716,8 @@ enum BadCases {
             bad(m, "wrong type", "startsAt", 1_700_000_000), bad(m, "missing", "startsAt", nil), bad(m, "null", "startsAt", .null),
             bad(m, "not a timestamp", "startsAt", "next tuesday"), bad(m, "no time zone", "startsAt", "2027-03-02T14:00:00"),
             bad(m, "over-long", "startsAt", .string("2027-03-02T14:00:00.000Z" + String(repeating: " ", count: 20) + "x")),
+            bad(m, "after the year 9999 in UTC", "startsAt", "9999-12-31T23:59:59.999-23:59"),
+            bad(m, "before the year 0000 in UTC", "startsAt", "0000-01-01T00:00:00.000+01:00"),
         ]
         cases += int(m, "durationMinutes", 1...1440, required: false)
         cases += choice(m, "status", required: false) + [bad(m, "cancelled on create", "status", "cancelled")]
@@ -786,7 +795,7 @@ enum BadCases {
     static let all: [Case] =
         seriesCreate + seriesUpdate + personCreate + membershipSet + paperCreate + suggestionCreate + suggestionUpdate
         + suggestionWithdraw + suggestionDecline + suggestionMerge + suggestionVolunteer + suggestionUnvolunteer + ballotSet
-        + episodeCreate + episodeUpdate + episodeCancel
+        + episodeCreate + episodeUpdate + episodeCancel + calendar + rounds
 }
 
 // MARK: - Happy paths
@@ -859,7 +868,7 @@ struct HappyCase: Sendable, CustomTestStringConvertible {
             base[6].by(.organizer), base[7].by(.organizer), base[1].by(.admin), base[2].by(.admin), base[3].by(.admin),
             base[4].by(.admin), base[8].by(.admin), base[9].by(.admin), base[13].by(.admin), base[14].by(.admin), base[15].by(.admin),
         ]
-        return base + others
+        return base + others + calendar + rounds
     }
 
     func by(_ actor: BadInputActor) -> HappyCase {
@@ -877,7 +886,8 @@ struct HappyCase: Sendable, CustomTestStringConvertible {
     static let observer = "0193f1c2-0000-7000-8000-0000000c11e2"
 
     @Test func tableCoversEveryRegisteredMutation() {
-        #expect(Set(MutationTable.names).count == 16)
+        #expect(Set(MutationTable.names).count == 26)
+        #expect(Set(MutationTable.names).count == MutationTable.names.count, "a name listed twice")
         for name in MutationTable.names {
             #expect(BadCases.all.contains { $0.mutation == name }, "no bad-input case for \(name)")
             #expect(BadCases.all.contains { $0.mutation == name && ($0.code == "forbidden" || $0.label.hasPrefix("role")) }, "no role case for \(name)")
@@ -890,7 +900,7 @@ struct HappyCase: Sendable, CustomTestStringConvertible {
     /// `POST /v1/mutations`, and leaves no trace in what an administrator pulls.
     @Test(arguments: BadCases.all)
     func badMutationIsRejected(_ bad: BadMutationCase) async throws {
-        let fixture = try BadInputFixture(visibility: bad.visibility)
+        let fixture = try BadInputFixture(visibility: bad.visibility, rounds: bad.mutation.hasPrefix("round."))
         defer { fixture.server.remove() }
         let args = fixture.ids.resolve(bad.args)
         let admin = fixture.token(.admin)
@@ -946,7 +956,7 @@ struct HappyCase: Sendable, CustomTestStringConvertible {
     /// A valid call of each mutation is applied, by push and by `POST /v1/mutations`, and pull shows its effect.
     @Test(arguments: HappyCase.all(), ["push", "rest"])
     func validMutationIsApplied(_ happy: HappyCase, _ route: String) async throws {
-        let fixture = try BadInputFixture()
+        let fixture = try BadInputFixture(rounds: happy.mutation.hasPrefix("round."))
         defer { fixture.server.remove() }
         let args = fixture.ids.resolve(MutationTable.validArgs(happy.mutation))
         let token = fixture.token(happy.actor)
@@ -992,7 +1002,8 @@ struct HappyCase: Sendable, CustomTestStringConvertible {
     @Test(arguments: [
         ("series.create", "title", 300), ("person.create", "name", 300), ("paper.create", "title", 500),
         ("suggestion.create", "title", 300), ("suggestion.create", "pitch", 20_000), ("episode.create", "title", 300),
-        ("episode.create", "abstract", 20_000), ("suggestion.volunteer", "note", 2000),
+        ("episode.create", "abstract", 20_000), ("suggestion.volunteer", "note", 2000), ("series.skip", "reason", 300),
+        ("suggestion.promote", "title", 300),
     ])
     func limitsCountCharactersLikeTheDatabase(_ mutation: String, _ field: String, _ limit: Int) async throws {
         let fixture = try BadInputFixture()

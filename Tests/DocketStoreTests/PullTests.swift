@@ -155,3 +155,17 @@ import Testing
         #expect(page.values("suggestion").isEmpty, "the backup predates the suggestion")
     }
 }
+
+extension PullTests {
+    @Test func pokesGoOnlyToThoseWhoMaySeeTheChange() async throws {
+        let fixture = try StoreFixture(visibility: "members")
+        defer { fixture.remove() }
+        let before = try await fixture.store.currentVersion()
+        try fixture.store.run("suggestion.create", suggestionArgs(newID(), series: fixture.series), as: fixture.member)
+        let after = try await fixture.store.currentVersion()
+        #expect(after > before)
+        #expect(try await fixture.store.hasVisibleChanges(since: before, through: after, actor: fixture.organizer))
+        #expect(!(try await fixture.store.hasVisibleChanges(since: before, through: after, actor: fixture.outsider)))
+        #expect(!(try await fixture.store.hasVisibleChanges(since: after, through: after, actor: fixture.member)))
+    }
+}

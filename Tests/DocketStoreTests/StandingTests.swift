@@ -20,7 +20,7 @@ import Testing
             try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series, title: "S\(index)"), as: fixture.member)
             fixture.clock.advance(seconds: 1)
         }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var ballots: [String: [[String]]] = [:]
         for round in 0..<30 {
             let voter = voters[Int(generator.next() % UInt64(voters.count))]
@@ -80,18 +80,5 @@ import Testing
             #expect(kept?["method"] == .string(method))
             #expect(kept?["winners"] == [.string(b)], "\(method)")
         }
-    }
-}
-
-/// A small seeded generator, so the random elections repeat.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -42,7 +42,7 @@ enum RoundMutations {
         let id = args.id("id", RoundKind.self)
         try args.finish()
         guard let id else { return }
-        guard let round = try Loaders.round(context.db, id.rawValue) else { throw Problem.invalid("args.id", "names an unknown round") }
+        let round = try visibleRound(id, context)
         try context.require(.organizer, in: round.seriesID, field: "args.id")
         guard round.status == .open else { throw Problem(.conflict, "the round is closed already", extensions: ["current": round.json]) }
         try RoundClosing.close(round, context)
@@ -50,10 +50,10 @@ enum RoundMutations {
 
     static func promote(_ args: inout Args, _ context: MutationContext) throws {
         let id = args.id("id", RoundKind.self)
-        let episodeIDs = args.stringList("episodeIDs", maxCount: 100, maxLength: 36)
+        let episodeIDs = readEpisodeIDs(&args)
         try args.finish()
         guard let id else { return }
-        guard let round = try Loaders.round(context.db, id.rawValue) else { throw Problem.invalid("args.id", "names an unknown round") }
+        let round = try visibleRound(id, context)
         try context.require(.organizer, in: round.seriesID, field: "args.id")
         guard round.status == .closed, case .array(let elected)? = round.result?["elected"] else {
             throw Problem(.conflict, "only a closed round's winners can be promoted", extensions: ["current": round.json])
@@ -62,15 +62,43 @@ enum RoundMutations {
             try String.fetchOne(context.db, cached: "SELECT status FROM suggestion WHERE id = ?", arguments: [$0]) == "open"
         }
         guard !winners.isEmpty else { throw Problem(.conflict, "none of the round's winners is still open") }
-        if let episodeIDs, episodeIDs.count < winners.count || episodeIDs.contains(where: { EpisodeID($0) == nil }) {
-            throw Problem.invalid("args.episodeIDs", "must give one episode id (a lowercase UUID) per winner still open (\(winners.count))")
+        if let episodeIDs, episodeIDs.count != winners.count {
+            throw Problem.invalid("args.episodeIDs", "must give exactly one episode id per winner still open (\(winners.count))")
         }
         let slots = try PromoteMutations.nextFreeSlots(series: round.seriesID, count: winners.count, context)
         guard slots.count == winners.count else { throw Problem(.conflict, "the series has too few free slots in the next ten years") }
         for (index, winner) in winners.enumerated() {
-            let episode = EpisodeID(trusted: episodeIDs?[index] ?? context.newID())
+            let episode = episodeIDs?[index] ?? EpisodeID(trusted: context.newID())
             try PromoteMutations.promote(SuggestionID(trusted: winner), into: episode, startsAt: slots[index], title: nil, context)
         }
+    }
+}
+
+extension RoundMutations {
+    /// The round, if it exists and the actor belongs to its series; otherwise it is reported as unknown.
+    static func visibleRound(_ id: RoundID, _ context: MutationContext) throws -> Round {
+        guard let round = try Loaders.round(context.db, id.rawValue), try context.role(in: round.seriesID) != nil else {
+            throw Problem.invalid("args.id", "names an unknown round")
+        }
+        return round
+    }
+
+    /// Optional `episodeIDs`: distinct episode ids, each element's fault reported at its own path.
+    static func readEpisodeIDs(_ args: inout Args) -> [EpisodeID]? {
+        guard let list = args.list("episodeIDs", maxCount: 100) else { return nil }
+        var ids: [EpisodeID] = []
+        for (index, element) in list.enumerated() {
+            guard case .string(let text) = element, let id = EpisodeID(text) else {
+                args.fail("episodeIDs[\(index)]", "must be an episode id (a lowercase UUID)")
+                continue
+            }
+            if ids.contains(id) {
+                args.fail("episodeIDs[\(index)]", "appears twice")
+            } else {
+                ids.append(id)
+            }
+        }
+        return ids
     }
 }
 
@@ -120,7 +148,8 @@ enum RoundClosing {
     /// Stores the ballots shuffled and anonymous, each with a fresh receipt shown only to its voter.
     private static func publish(_ round: Round, _ ballots: [(ballot: String, ranking: [[String]])], _ context: MutationContext) throws {
         var shuffled = ballots
-        var random = SeededBytes(context.environment.randomBytes(32))
+        // Seeded from the CSPRNG: the order must not be guessable from the voters' order.
+        var random = SplitMix64(seed: context.environment.randomBytes(8).reduce(0) { $0 << 8 | UInt64($1) })
         shuffled.shuffle(using: &random)
         for (position, entry) in shuffled.enumerated() {
             let nonce = context.environment.randomBytes(16)
@@ -134,22 +163,5 @@ enum RoundClosing {
                 arguments: [entry.ballot, round.id.rawValue, receipt])
             context.touch(.ballot, entry.ballot)
         }
-    }
-}
-
-/// A generator drawing from a seed of CSPRNG bytes (a shuffle needs many numbers, the environment gives bytes).
-struct SeededBytes: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(_ seed: [UInt8]) {
-        state = seed.prefix(8).reduce(0) { $0 << 8 | UInt64($1) } | 1
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

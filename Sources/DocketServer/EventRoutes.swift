@@ -1,0 +1,35 @@
+import DocketCore
+import DocketStore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `GET /v1/sync/events`: Server-Sent Events; pokes carry only a version, pull brings the data.
+struct EventRoutes {
+    let hub: PokeHub
+
+    func register(on router: Router<AppContext>) {
+        router.get("/v1/sync/events") { _, context in try await events(context) }
+    }
+
+    func events(_ context: AppContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let (id, stream) = await hub.connect(principal)
+        let hub = self.hub
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            body: ResponseBody { writer in
+                defer { Task { await hub.disconnect(id) } }
+                // A first comment sends the headers at once.
+                try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                for await event in stream {
+                    switch event {
+                    case .poke(let version): try await writer.write(ByteBuffer(string: "event: poke\ndata: {\"version\":\(version)}\n\n"))
+                    case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                }
+                try await writer.finish(nil)
+            })
+    }
+}
