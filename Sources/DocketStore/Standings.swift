@@ -4,96 +4,87 @@ import GRDB
 
 /// Each series' standing: open suggestions ranked by its voting method, kept current.
 ///
-/// The pairwise matrix over the open suggestions is stored with the series
-/// and changed by differences: a replaced ballot is taken out and the new one
-/// put in, a new suggestion adds an empty row, a closed one drops its row.
-/// Nothing recounts every ballot for the pairwise methods; borda, irv and
-/// approval, which need the ballots themselves, recount them when the
-/// standing is written.
+/// The pairwise weights over the open suggestions are stored as rows and
+/// changed by differences inside the writing transaction: a replaced ballot
+/// is taken out and the new one put in (O(listed²) rows), a closed suggestion
+/// drops its rows, a new one needs none (it is unlisted everywhere). Nothing
+/// recounts every ballot for the pairwise methods. Ranking the standing costs
+/// more (Schulze is cubic), so writes only mark the series, and the
+/// housekeeping service writes its standing at most once a second.
 enum Standings {
-    struct State {
-        var candidates: [String]
-        var matrix: PairwiseMatrix
-        var createdAt: Int64
-    }
-
     /// A voter's ballot changed from `old` (nil: none before) to `new`.
     static func ballotChanged(series: SeriesID, old: [[String]]?, new: [[String]], _ context: MutationContext) throws {
-        var state = try load(series, context)
-        let index = indices(state.candidates)
-        if let old { state.matrix.remove(restrict(old, to: index)) }
-        state.matrix.add(restrict(new, to: index))
-        try save(series, state, context)
+        let open = try openAmong((old ?? []).flatMap { $0 } + new.flatMap { $0 }, series: series, context.db)
+        if let old { try apply(old, open: open, delta: -1, series: series, context) }
+        try apply(new, open: open, delta: 1, series: series, context)
+        try context.db.execute(cached: "DELETE FROM standing_pair WHERE series_id = ? AND weight = 0", arguments: [series.rawValue])
+        try markDirty(series, context)
     }
 
-    /// A suggestion opened: it joins the candidates last, below every listed one on every ballot.
+    /// A suggestion opened: no ballot lists it yet, so only the standing must be written again.
     static func candidateAdded(series: SeriesID, _ id: SuggestionID, _ context: MutationContext) throws {
-        var state = try load(series, context)
-        guard !state.candidates.contains(id.rawValue) else { return }
-        state.candidates.append(id.rawValue)
-        state.matrix.appendCandidate()
-        try save(series, state, context)
+        try markDirty(series, context)
     }
 
-    /// A suggestion closed (withdrawn, declined, merged, promoted): it leaves the candidates.
+    /// A suggestion closed (withdrawn, declined, merged, promoted): its pairs leave; the others' do not change.
     static func candidateRemoved(series: SeriesID, _ id: SuggestionID, _ context: MutationContext) throws {
-        var state = try load(series, context)
-        guard let position = state.candidates.firstIndex(of: id.rawValue) else { return }
-        state.candidates.remove(at: position)
-        state.matrix.removeCandidate(at: position)
-        try save(series, state, context)
-    }
-
-    private static func load(_ series: SeriesID, _ context: MutationContext) throws -> State {
-        if let state = try stored(series.rawValue, context.db) { return state }
-        return try rebuild(series.rawValue, context.db, now: context.now)
-    }
-
-    static func stored(_ series: String, _ db: Database) throws -> State? {
-        guard let row = try Row.fetchOne(
-            db, cached: "SELECT candidates, matrix, created_at FROM standing WHERE series_id = ?", arguments: [series])
-        else { return nil }
-        let candidates = Loaders.stringList(row["candidates"])
-        let bytes = [UInt8](row["matrix"] as Data)
-        guard let matrix = PairwiseMatrix(storedBytes: bytes, candidateCount: candidates.count) else { return nil }
-        return State(candidates: candidates, matrix: matrix, createdAt: row["created_at"])
-    }
-
-    /// Counts every ballot once: for a series whose standing was never stored.
-    private static func rebuild(_ series: String, _ db: Database, now: Timestamp) throws -> State {
-        let candidates = try String.fetchAll(
-            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id", arguments: [series])
-        var matrix = PairwiseMatrix(candidateCount: candidates.count)
-        let index = indices(candidates)
-        for ranking in try rankings(series, db) { matrix.add(restrict(ranking, to: index)) }
-        let state = State(candidates: candidates, matrix: matrix, createdAt: now.milliseconds)
-        try db.execute(
-            cached: "INSERT INTO standing (series_id, candidates, matrix, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [series, JSONValue.strings(candidates).jsonString, Data(matrix.storedBytes), now.milliseconds, now.milliseconds])
-        return state
-    }
-
-    private static func save(_ series: SeriesID, _ state: State, _ context: MutationContext) throws {
         try context.db.execute(
-            cached: "UPDATE standing SET candidates = ?, matrix = ?, updated_at = ? WHERE series_id = ?",
-            arguments: [
-                JSONValue.strings(state.candidates).jsonString, Data(state.matrix.storedBytes), context.now.milliseconds,
-                series.rawValue,
-            ])
-        context.touch(.standing, series.rawValue)
+            cached: "DELETE FROM standing_pair WHERE series_id = ?1 AND (a = ?2 OR b = ?2)", arguments: [series.rawValue, id.rawValue])
+        try markDirty(series, context)
     }
 
-    private static func rankings(_ series: String, _ db: Database) throws -> [[[String]]] {
-        try String.fetchAll(db, cached: "SELECT ranking FROM ballot WHERE series_id = ?", arguments: [series]).map { text in
-            ((try? JSONParser.parse(text))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+    /// The series' standing must be written again (also when its method or results visibility change).
+    static func markDirty(_ series: SeriesID, _ context: MutationContext) throws {
+        try context.db.execute(
+            cached: "INSERT OR IGNORE INTO standing_dirty (series_id, since) VALUES (?, ?)",
+            arguments: [series.rawValue, context.now.milliseconds])
+    }
+
+    private static func openAmong(_ ids: [String], series: SeriesID, _ db: Database) throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return try Set(String.fetchAll(
+            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' AND id IN (SELECT value FROM json_each(?))",
+            arguments: [series.rawValue, JSONValue.strings(ids).jsonString]))
+    }
+
+    /// Adds `delta` to weight(a, b) for every listed open `a` and every open `b` in its group or an earlier one.
+    private static func apply(_ ranking: [[String]], open: Set<String>, delta: Int64, series: SeriesID, _ context: MutationContext) throws {
+        var notBelow: [String] = []
+        for group in ranking {
+            let members = group.filter(open.contains)
+            notBelow += members
+            for a in members {
+                for b in notBelow {
+                    // SQLite checks CHECK constraints before an upsert's conflict, so a negative
+                    // difference must be an UPDATE (the row exists: the ballot was counted).
+                    try context.db.execute(
+                        cached: delta < 0
+                            ? "UPDATE standing_pair SET weight = weight + ?4 WHERE series_id = ?1 AND a = ?2 AND b = ?3"
+                            : """
+                            INSERT INTO standing_pair (series_id, a, b, weight) VALUES (?1, ?2, ?3, ?4)
+                            ON CONFLICT (series_id, a, b) DO UPDATE SET weight = weight + excluded.weight
+                            """,
+                        arguments: [series.rawValue, a, b, delta])
+                }
+            }
         }
     }
 
-    private static func indices(_ candidates: [String]) -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+    /// The open suggestions in creation order (the tie-break order) and the matrix over them.
+    static func matrix(_ series: String, _ db: Database) throws -> (candidates: [String], matrix: PairwiseMatrix)? {
+        let candidates = try String.fetchAll(
+            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id", arguments: [series])
+        guard candidates.count <= maxPairwiseCandidates else { return nil }
+        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        let weights = try Row.fetchAll(db, cached: "SELECT a, b, weight FROM standing_pair WHERE series_id = ?", arguments: [series])
+            .compactMap { row -> (a: Int, b: Int, weight: Int64)? in
+                guard let a = index[row["a"]], let b = index[row["b"]] else { return nil }
+                return (a, b, row["weight"])
+            }
+        return (candidates, PairwiseMatrix(candidateCount: candidates.count, weights: weights))
     }
 
-    /// A ballot over the current candidates only: closed suggestions drop out, emptied groups vanish.
+    /// A ballot over the given candidates only: closed suggestions drop out, emptied groups vanish.
     static func restrict(_ ranking: [[String]], to index: [String: Int]) -> TallyBallot {
         TallyBallot(ranking: ranking.map { $0.compactMap { index[$0] } }.filter { !$0.isEmpty }, count: 1)
     }
@@ -106,36 +97,77 @@ enum Standings {
         return [winners] + result.order.filter { !winners.contains($0) }.map { [$0] }
     }
 
-    /// The standing's section 5 value, or nil when the series has no standing yet.
+    /// When the last ballot, suggestion or series setting behind the standing changed.
+    private static func lastChange(_ series: String, _ db: Database) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            cached: """
+                SELECT max(m) FROM (SELECT max(updated_at) AS m FROM ballot WHERE series_id = ?1
+                UNION ALL SELECT max(updated_at) FROM suggestion WHERE series_id = ?1
+                UNION ALL SELECT updated_at FROM series WHERE id = ?1)
+                """,
+            arguments: [series]) ?? 0
+    }
+
+    /// The standing's section 5 value, counted now.
     static func value(_ series: String, _ db: Database) throws -> JSONValue? {
-        guard let state = try stored(series, db), let facts = try Row.fetchOne(
-            db, cached: "SELECT voting_method, updated_at FROM series WHERE id = ?", arguments: [series])
+        guard let facts = try Row.fetchOne(
+            db, cached: "SELECT voting_method, created_at FROM series WHERE id = ?", arguments: [series])
         else { return nil }
         let method = VotingMethod(rawValue: facts["voting_method"]) ?? .schulze
-        // Ballots that rank anything; counting rows, not parsing them, keeps this O(1) in ballots read.
         let ballotCount = try Int.fetchOne(
             db, cached: "SELECT count(*) FROM ballot WHERE series_id = ? AND ranking <> '[]'", arguments: [series]) ?? 0
-        var result = tally(candidates: state.candidates, matrix: state.matrix, method: method)
-        if result == nil {
-            let index = indices(state.candidates)
-            let ballots = try rankings(series, db).map { restrict($0, to: index) }.filter { !$0.listed.isEmpty }
-            if let input = try? TallyInput(candidates: state.candidates, ballots: ballots) {
-                result = try? DocketCore.tally(input, method: method)
+        var result: TallyResult?
+        var note: String?
+        if let kept = try matrix(series, db) {
+            result = tally(candidates: kept.candidates, matrix: kept.matrix, method: method)
+            if result == nil {
+                let index = Dictionary(uniqueKeysWithValues: kept.candidates.enumerated().map { ($1, $0) })
+                let ballots = try String.fetchAll(db, cached: "SELECT ranking FROM ballot WHERE series_id = ?", arguments: [series])
+                    .map { restrict(Loaders.rankingGroups($0), to: index) }.filter { !$0.listed.isEmpty }
+                result = try? DocketCore.tally(TallyInput(candidates: kept.candidates, ballots: ballots), method: method)
             }
+        } else {
+            note = "more than \(maxPairwiseCandidates) open suggestions: not ranked"
         }
-        let groups = result.map(tieGroups) ?? []
         var scores: [(String, JSONValue)] = []
-        if let result, let values = result.scores {
-            scores = zip(result.candidates, values).map { ($0, .int($1)) }
-        }
-        let updated = try Int64.fetchOne(db, cached: "SELECT updated_at FROM standing WHERE series_id = ?", arguments: [series]) ?? 0
+        if let result, let values = result.scores { scores = zip(result.candidates, values).map { ($0, .int($1)) } }
         return [
             "id": .string(series), "seriesID": .string(series), "method": .string(method.rawValue),
-            "ballotCount": .int(Int64(ballotCount)), "ranking": .array(groups.map { .strings($0) }),
-            "scores": .object(scores), "winners": .strings(result?.winners ?? []), "note": .optional(result?.note),
-            "tieBreak": .optional(result?.tieBreak),
-            "createdAt": .string(Timestamp(milliseconds: state.createdAt).rfc3339),
-            "updatedAt": .string(Timestamp(milliseconds: max(updated, facts["updated_at"])).rfc3339),
+            "ballotCount": .int(Int64(ballotCount)), "ranking": .array((result.map(tieGroups) ?? []).map { .strings($0) }),
+            "scores": .object(scores), "winners": .strings(result?.winners ?? []), "note": .optional(result?.note ?? note),
+            "tieBreak": .optional(result?.tieBreak), "createdAt": .string(Timestamp(milliseconds: facts["created_at"]).rfc3339),
+            "updatedAt": .string(Timestamp(milliseconds: try lastChange(series, db)).rfc3339),
         ]
+    }
+}
+
+extension Store {
+    /// Writes the standing of every series whose ballots or candidates changed (the housekeeping service's work).
+    ///
+    /// The same change log as every mutation: the standing gets a new version when its value changed.
+    @discardableResult
+    public func refreshStandings() async throws -> Int {
+        try await pool.write(refreshTransaction())
+    }
+
+    /// The same, blocking (for tests and the CLI that settle derived state before going on).
+    @discardableResult
+    public func refreshStandingsNow() throws -> Int {
+        try pool.write(refreshTransaction())
+    }
+
+    private func refreshTransaction() -> @Sendable (Database) throws -> Int {
+        let now = environment.now()
+        let environment = self.environment
+        return { db in
+            let dirty = try String.fetchAll(db, cached: "SELECT series_id FROM standing_dirty ORDER BY since")
+            guard !dirty.isEmpty else { return 0 }
+            let context = MutationContext(db: db, actor: .administrator, clientID: nil, now: now, at: now, environment: environment)
+            for series in dirty { context.touch(.standing, series) }
+            try db.execute(cached: "DELETE FROM standing_dirty")
+            try ChangeLog.record(context)
+            return dirty.count
+        }
     }
 }

@@ -43,7 +43,8 @@ import Testing
             #expect(pulled.status == .ok)
             #expect(pulled.json["lastMutationID"] == 3)
             #expect(pulled.json["reset"] == false)
-            let changes = pulled.json["changes"]?.arrayValue ?? []
+            // The standing is derived and written by the housekeeping service on its own time; leave it out.
+            let changes = (pulled.json["changes"]?.arrayValue ?? []).filter { $0["type"] != "standing" }
             let versions = changes.compactMap { change -> Int64? in if case .int(let v)? = change["version"] { return v } else { return nil } }
             #expect(versions == versions.sorted(), "changes are not ordered by version")
             #expect(versions.allSatisfy { $0 <= version })
@@ -60,7 +61,7 @@ import Testing
                 client, .post, "/v1/sync/pull", token: member,
                 json: ["protocol": 1, "clientID": .string(Self.memberClient), "cursor": cursor])
             #expect(next.status == .ok)
-            #expect(next.json["changes"] == [])
+            #expect((next.json["changes"]?.arrayValue ?? []).allSatisfy { $0["type"] == "standing" })
             #expect(next.json["hasMore"] == false)
 
             // Another person sees the suggestion but never the member's ballot.

@@ -11,7 +11,7 @@
 /// traps, so keep totals within a validated `TallyInput`'s `totalCount`.
 public struct PairwiseMatrix: Hashable, Sendable {
     /// The number of candidates; indices run `0..<candidateCount`.
-    public internal(set) var candidateCount: Int
+    public let candidateCount: Int
     /// Per candidate: the total weight of ballots that list it.
     var listedWeight: [Int64]
     /// Row-major n×n: weight of ballots listing `a` where `b` is in `a`'s group or an earlier one (`b == a` included).

@@ -2,11 +2,10 @@ public import DocketStore
 public import Logging
 public import ServiceLifecycle
 
-/// Closes voting rounds when their `closesAt` passes: a service in the application's group.
+/// Once a second: closes voting rounds whose `closesAt` passed and writes the standings that changed.
 ///
-/// Polls once a second (a round closes within a second of its time); stops at
-/// graceful shutdown.
-public struct RoundCloser: Service {
+/// A service in the application's group; stops at graceful shutdown.
+public struct Housekeeper: Service {
     let store: Store
     let logger: Logger
 
@@ -21,8 +20,11 @@ public struct RoundCloser: Service {
                 let outcome = try await store.closeDueRounds()
                 if outcome.closed > 0 { logger.info("rounds closed", metadata: ["count": .stringConvertible(outcome.closed)]) }
                 for failure in outcome.failures { logger.error("round could not close", metadata: ["round": .string(failure)]) }
+                try await store.refreshStandings()
+            } catch is CancellationError {
+                return
             } catch {
-                logger.error("round closing failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                logger.error("housekeeping failed", metadata: ["error": .string(String(describing: type(of: error)))])
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
         }
