@@ -31,7 +31,7 @@ enum ChangeLog {
         var versions: [String: Int64] = [:]
         var last: Int64?
         for (type, id) in context.touched {
-            let snapshot = try snapshot(type, id, context.db)
+            let snapshot = try context.precomputed["\(type.rawValue):\(id)"] ?? snapshot(type, id, context.db)
             if try isUnchanged(type, id, snapshot, context.db) { continue }
             let version = try nextVersion(context.db)
             try write(type, id, snapshot, version: version, at: context.now, db: context.db)

@@ -12,6 +12,10 @@ import GRDB
 /// more (Schulze is cubic), so writes only mark the series, and the
 /// housekeeping service writes its standing at most once a second.
 enum Standings {
+    /// The most open suggestions a standing ranks: Schulze is cubic, and a standing is counted every second
+    /// it changes (500 takes about 0.15 s). Past it the standing says so in `note`; rounds still count.
+    static let maxRankedCandidates = 500
+
     /// A voter's ballot changed from `old` (nil: none before) to `new`.
     static func ballotChanged(series: SeriesID, old: [[String]]?, new: [[String]], _ context: MutationContext) throws {
         let open = try openAmong((old ?? []).flatMap { $0 } + new.flatMap { $0 }, series: series, context.db)
@@ -74,7 +78,7 @@ enum Standings {
     static func matrix(_ series: String, _ db: Database) throws -> (candidates: [String], matrix: PairwiseMatrix)? {
         let candidates = try String.fetchAll(
             db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id", arguments: [series])
-        guard candidates.count <= maxPairwiseCandidates else { return nil }
+        guard candidates.count <= maxRankedCandidates else { return nil }
         let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
         let weights = try Row.fetchAll(db, cached: "SELECT a, b, weight FROM standing_pair WHERE series_id = ?", arguments: [series])
             .compactMap { row -> (a: Int, b: Int, weight: Int64)? in
@@ -128,7 +132,7 @@ enum Standings {
                 result = try? DocketCore.tally(TallyInput(candidates: kept.candidates, ballots: ballots), method: method)
             }
         } else {
-            note = "more than \(maxPairwiseCandidates) open suggestions: not ranked"
+            note = "more than \(maxRankedCandidates) open suggestions: not ranked until some close"
         }
         var scores: [(String, JSONValue)] = []
         if let result, let values = result.scores { scores = zip(result.candidates, values).map { ($0, .int($1)) } }
@@ -148,26 +152,45 @@ extension Store {
     /// The same change log as every mutation: the standing gets a new version when its value changed.
     @discardableResult
     public func refreshStandings() async throws -> Int {
-        try await pool.write(refreshTransaction())
+        let computed = try await pool.read(Store.computeDirtyStandings)
+        guard !computed.isEmpty else { return 0 }
+        return try await pool.write(writeStandings(computed))
     }
 
     /// The same, blocking (for tests and the CLI that settle derived state before going on).
     @discardableResult
     public func refreshStandingsNow() throws -> Int {
-        try pool.write(refreshTransaction())
+        let computed = try pool.read(Store.computeDirtyStandings)
+        guard !computed.isEmpty else { return 0 }
+        return try pool.write(writeStandings(computed))
     }
 
-    private func refreshTransaction() -> @Sendable (Database) throws -> Int {
+    /// Ranks every marked series from a read snapshot, so the costly count never holds the writer.
+    private static func computeDirtyStandings(_ db: Database) throws -> [(series: String, since: Int64, value: String?)] {
+        try Row.fetchAll(db, cached: "SELECT series_id, since FROM standing_dirty ORDER BY since").map { row in
+            let series: String = row["series_id"]
+            return (series, row["since"], try Standings.value(series, db)?.jsonString)
+        }
+    }
+
+    /// Writes the counted standings whose series were not marked again meanwhile (those wait for the next pass).
+    private func writeStandings(_ computed: [(series: String, since: Int64, value: String?)]) -> @Sendable (Database) throws -> Int {
         let now = environment.now()
         let environment = self.environment
         return { db in
-            let dirty = try String.fetchAll(db, cached: "SELECT series_id FROM standing_dirty ORDER BY since")
-            guard !dirty.isEmpty else { return 0 }
             let context = MutationContext(db: db, actor: .administrator, clientID: nil, now: now, at: now, environment: environment)
-            for series in dirty { context.touch(.standing, series) }
-            try db.execute(cached: "DELETE FROM standing_dirty")
+            var written = 0
+            for entry in computed {
+                try db.execute(
+                    cached: "DELETE FROM standing_dirty WHERE series_id = ? AND since = ?", arguments: [entry.series, entry.since])
+                guard db.changesCount > 0, let value = entry.value else { continue }
+                context.precomputed["standing:\(entry.series)"] = ChangeLog.Snapshot(
+                    value: value, audiences: [ChangeLog.Audience(level: "results", seriesID: entry.series)])
+                context.touch(.standing, entry.series)
+                written += 1
+            }
             try ChangeLog.record(context)
-            return dirty.count
+            return written
         }
     }
 }

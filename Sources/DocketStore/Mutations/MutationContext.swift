@@ -18,6 +18,8 @@ final class MutationContext {
     private(set) var touched: [(EntityType, String)] = []
     private var touchedSet: Set<String> = []
     private(set) var fieldChanges: [(EntityType, String, [String])] = []
+    /// Stored forms computed outside the transaction (a standing's count), by "type:id".
+    var precomputed: [String: ChangeLog.Snapshot] = [:]
 
     init(db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment) {
         self.db = db
