@@ -145,6 +145,9 @@ extension Store {
             // A rule the schema enforces that no handler checked first: reject, do not fail the push.
             // The SQLite message names tables and columns: keep it off the wire.
             return .rejected(Problem(.conflict, "the change breaks a rule of the stored data"))
+        } catch let error where !(error is DatabaseError) {
+            // A fault of one mutation's handling must not fail the whole push (and its earlier mutations).
+            return .rejected(Problem(.internal, "the mutation could not be processed (\(type(of: error)))"))
         }
     }
 

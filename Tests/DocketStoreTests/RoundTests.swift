@@ -118,3 +118,20 @@ import Testing
         }
     }
 }
+
+extension RoundTests {
+    @Test func aRoundWithNothingOpenClosesWithNoWinners() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let id = newID()
+        try fixture.store.run(
+            "round.open",
+            ["id": .string(id), "seriesID": .string(fixture.series), "title": "Empty", "closesAt": "2099-01-01T00:00:00.000Z"],
+            as: fixture.organizer)
+        try fixture.store.run("round.close", ["id": .string(id)], as: fixture.organizer)
+        let result = try round(fixture, id)?["result"]
+        #expect(result?["winners"] == [])
+        #expect(result?["ballotCount"] == 0)
+        #expect(throws: Problem.self) { try fixture.store.run("round.promote", ["id": .string(id)], as: fixture.organizer) }
+    }
+}

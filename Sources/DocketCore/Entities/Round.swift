@@ -51,6 +51,15 @@ public enum RoundResult {
     /// The result object: `winners` (co-winners, no tie-break), `elected` (the first `seats` of `order`),
     /// `ranking`, `order`, `candidates`, `ballotCount`, `pairwise` (every positive margin as `[a, b, m]`),
     /// `tieBreak`, `note`, and `cutoff` (the instant the ballots stood at).
+    /// The result of a round that closed with no open suggestion: nothing to elect.
+    public static func empty(method: VotingMethod, cutoff: Timestamp) -> JSONValue {
+        [
+            "method": .string(method.rawValue), "candidates": [], "winners": [], "elected": [], "ranking": [], "order": [],
+            "ballotCount": 0, "pairwise": [], "tieBreak": .null, "note": "no suggestion was open at the cutoff",
+            "cutoff": .string(cutoff.rfc3339),
+        ]
+    }
+
     public static func json(_ result: TallyResult, matrix: PairwiseMatrix, seats: Int, ballotCount: Int, cutoff: Timestamp) -> JSONValue {
         var pairwise: [JSONValue] = []
         for a in 0..<matrix.candidateCount {

@@ -130,14 +130,20 @@ enum RoundClosing {
             guard !ranking.isEmpty else { continue }
             counted.append((ballot, ranking, TallyBallot(ranking: ranking.map { $0.map { index[$0]! } }, count: 1)))
         }
-        let input = try TallyInput(candidates: candidates, ballots: counted.map(\.tally))
-        let result: TallyResult
-        do {
-            result = try tally(input, method: round.method)
-        } catch {
-            throw Problem(.conflict, "the round cannot be counted with \(round.method.rawValue): \(error)")
+        let json: JSONValue
+        if candidates.isEmpty {
+            json = RoundResult.empty(method: round.method, cutoff: cutoff)
+        } else {
+            let result: TallyResult
+            let input: TallyInput
+            do {
+                input = try TallyInput(candidates: candidates, ballots: counted.map(\.tally))
+                result = try tally(input, method: round.method)
+            } catch {
+                throw Problem(.conflict, "the round cannot be counted with \(round.method.rawValue): \(error)")
+            }
+            json = RoundResult.json(result, matrix: PairwiseMatrix(input), seats: round.seats, ballotCount: counted.count, cutoff: cutoff)
         }
-        let json = RoundResult.json(result, matrix: PairwiseMatrix(input), seats: round.seats, ballotCount: counted.count, cutoff: cutoff)
         try publish(round, counted.map { ($0.ballot, $0.ranking) }, context)
         try context.db.execute(
             cached: "UPDATE round SET status = 'closed', result = ?, updated_at = ? WHERE id = ?",
