@@ -7,8 +7,8 @@ import Logging
 
 /// Gives every response an `X-Request-ID` (the client's own when sent) and logs one line per request.
 ///
-/// The line names method, path (without query), status, duration and request
-/// id: never a header value, a body, a token or an address.
+/// The line names method, route pattern, status, duration and request id:
+/// never a header value, a body, the raw path, a token or an address.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let logger: Logger
@@ -31,7 +31,9 @@ struct RequestLogMiddleware: RouterMiddleware {
             "request",
             metadata: [
                 "id": .string(context.requestID), "method": .string(request.method.rawValue),
-                "path": .string(request.uri.path), "status": .stringConvertible(response.status.code),
+                // The route's pattern, never the raw path: a pasted token or an address must not reach the log.
+                "route": .string(context.coreContext.endpointPath.value ?? "unmatched"),
+                "status": .stringConvertible(response.status.code),
                 "ms": .string(String(format: "%.2f", ms)),
             ])
         return response

@@ -95,9 +95,18 @@ enum ChangeLog {
             return Snapshot(value: series.json.jsonString, audiences: [Audience(level: "series", seriesID: id)])
         case .person:
             guard let person = try Loaders.person(db, id) else { return nil }
+            // Everyone who sees the person sees their roles in public series only; the full list and
+            // the email go to the person, administrators and organizers of a series they belong to.
+            var shown = person
+            shown.roles = try person.roles.filter {
+                try String.fetchOne(db, cached: "SELECT visibility FROM series WHERE id = ?", arguments: [$0.seriesID.rawValue])
+                    == SeriesVisibility.public.rawValue
+            }
+            let privateValue = person.json(includingEmail: true).jsonString
+            let value = shown.json(includingEmail: false).jsonString
             return Snapshot(
-                value: person.json(includingEmail: false).jsonString,
-                privateValue: person.email == nil ? nil : person.json(includingEmail: true).jsonString,
+                value: value,
+                privateValue: privateValue == value ? nil : privateValue,
                 audiences: try personAudiences(id, db))
         case .paper:
             guard let paper = try Loaders.paper(db, id) else { return nil }
@@ -155,6 +164,14 @@ enum ChangeLog {
         ).map { Audience(level: $0["level"], seriesID: $0["series_id"]) }
     }
 
+    /// Whether the reader may see an entity now (the pull's rule, for one entity).
+    static func isVisible(_ type: EntityType, _ id: String, to actor: Principal, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            cached: "SELECT 1 FROM change c WHERE c.type = :type AND c.entity_id = :id AND c.deleted = 0 AND \(visibleToReader)",
+            arguments: ["type": type.rawValue, "id": id, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin]) ?? false
+    }
+
     /// SQL that is true when the reader (`:me`, `:admin`) may see change row `c`.
     static let visibleToReader = """
         (:admin = 1 OR EXISTS (SELECT 1 FROM audience a WHERE a.type = c.type AND a.entity_id = c.entity_id AND (
@@ -173,12 +190,13 @@ enum ChangeLog {
         """
 
     /// SQL for the value the reader sees of change row `c`: the private form for the person
-    /// themself, administrators, and organizers of a series the person belongs to or is named in.
+    /// themself, administrators, and organizers of a series the person belongs to or proposes in
+    /// (being named as a presenter does not show one's email to that series' organizers).
     static let valueForReader = """
         CASE WHEN c.private_value IS NULL THEN c.value
              WHEN :admin = 1 OR c.entity_id = :me THEN c.private_value
              WHEN EXISTS (SELECT 1 FROM audience a JOIN membership m ON m.series_id = a.series_id
-                          WHERE a.type = c.type AND a.entity_id = c.entity_id AND a.series_id <> ''
+                          WHERE a.type = c.type AND a.entity_id = c.entity_id AND a.level = 'member'
                           AND m.person_id = :me AND m.role = 'organizer') THEN c.private_value
              ELSE c.value END
         """

@@ -67,9 +67,7 @@ enum CalendarMutations {
         guard let episodeID, let personID else { return }
         let facts = try episode(episodeID, context)
         try context.require(.organizer, in: facts.series, field: "args.episodeID")
-        guard try Bool.fetchOne(context.db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [personID.rawValue]) == true else {
-            throw Problem.invalid("args.personID", "names an unknown person")
-        }
+        try PersonMutations.requirePresentable(personID, in: facts.series, field: "args.personID", context)
         try context.db.execute(
             cached: """
                 INSERT INTO presenter (episode_id, position, person_id, role, status)
@@ -117,6 +115,9 @@ enum CalendarMutations {
             cached: "SELECT e.series_id, s.visibility FROM episode e JOIN series s ON s.id = e.series_id WHERE e.id = ?",
             arguments: [id.rawValue])
         else { throw Problem.invalid("args.episodeID", "names an unknown episode") }
-        return (SeriesID(trusted: row["series_id"]), row["visibility"] == "public")
+        let series = SeriesID(trusted: row["series_id"])
+        let isPublic = row["visibility"] == SeriesVisibility.public.rawValue
+        if !isPublic, try context.role(in: series) == nil { throw Problem.invalid("args.episodeID", "names an unknown episode") }
+        return (series, isPublic)
     }
 }

@@ -32,7 +32,7 @@ enum EpisodeMutations {
         }
         let defaultDuration = try Int.fetchOne(
             context.db, cached: "SELECT duration_minutes FROM series WHERE id = ?", arguments: [seriesID.rawValue]) ?? 60
-        try checkReferences(papers: papers, presenters: presenters, related: related, series: seriesID, self: id, path: "args", context.db)
+        try checkReferences(papers: papers, presenters: presenters, related: related, series: seriesID, self: id, path: "args", actor: context.actor, context.db)
         try context.db.execute(
             cached: """
                 INSERT INTO episode (id, series_id, number, title, starts_at, duration_minutes, status, abstract, location,
@@ -91,7 +91,7 @@ enum EpisodeMutations {
         }
         try checkReferences(
             papers: papers ?? [], presenters: presenters ?? [], related: related ?? [], series: facts.series, self: id, path: "args.set",
-            context.db)
+            actor: context.actor, context.db)
         try Merge.check(.episode, id.rawValue, fields: fields, baseVersion: update.baseVersion, context)
         try Updates.apply(table: "episode", id: id.rawValue, assignments, context)
         if let papers {
@@ -127,9 +127,17 @@ enum EpisodeMutations {
     }
 
     static func load(_ id: EpisodeID, _ context: MutationContext) throws -> (series: SeriesID, status: EpisodeStatus) {
-        guard let row = try Row.fetchOne(context.db, cached: "SELECT series_id, status FROM episode WHERE id = ?", arguments: [id.rawValue])
+        guard let row = try Row.fetchOne(
+            context.db,
+            cached: "SELECT e.series_id, e.status, s.visibility FROM episode e JOIN series s ON s.id = e.series_id WHERE e.id = ?",
+            arguments: [id.rawValue])
         else { throw Problem.invalid("args.id", "names an unknown episode") }
-        return (SeriesID(trusted: row["series_id"]), EpisodeStatus(rawValue: row["status"])!)
+        let series = SeriesID(trusted: row["series_id"])
+        // An episode the actor may not see is as unknown as one that does not exist.
+        if row["visibility"] != SeriesVisibility.public.rawValue, try context.role(in: series) == nil {
+            throw Problem.invalid("args.id", "names an unknown episode")
+        }
+        return (series, EpisodeStatus(rawValue: row["status"])!)
     }
 
     private static func readPapers(_ args: inout Args) -> [EpisodePaper]? {
@@ -204,16 +212,22 @@ enum EpisodeMutations {
 
     private static func checkReferences(
         papers: [EpisodePaper], presenters: [Presenter], related: [EpisodeID], series: SeriesID, self id: EpisodeID, path: String,
-        _ db: Database
+        actor: Principal, _ db: Database
     ) throws {
         var errors: [FieldError] = []
-        for (index, paper) in papers.enumerated()
-        where try Bool.fetchOne(db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [paper.paperID.rawValue]) != true {
+        for (index, paper) in papers.enumerated() where try !PaperMutations.isUsable(paper.paperID, actor: actor, db) {
             errors.append(FieldError(field: "\(path).papers[\(index)].paperID", message: "unknown paper"))
         }
-        for (index, presenter) in presenters.enumerated()
-        where try Bool.fetchOne(db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [presenter.personID.rawValue]) != true {
-            errors.append(FieldError(field: "\(path).presenters[\(index)].personID", message: "unknown person"))
+        for (index, presenter) in presenters.enumerated() {
+            let allowed = try Bool.fetchOne(
+                db,
+                cached: """
+                    SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1) AND (
+                        EXISTS (SELECT 1 FROM membership WHERE person_id = ?1 AND series_id = ?2)
+                        OR NOT EXISTS (SELECT 1 FROM membership WHERE person_id = ?1))
+                    """,
+                arguments: [presenter.personID.rawValue, series.rawValue]) ?? false
+            if !allowed { errors.append(FieldError(field: "\(path).presenters[\(index)].personID", message: "unknown person")) }
         }
         for (index, episode) in related.enumerated() {
             let known = try Bool.fetchOne(

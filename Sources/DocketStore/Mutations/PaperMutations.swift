@@ -14,6 +14,10 @@ enum PaperMutations {
             else { throw Problem(.forbidden, "only members of a series may add papers") }
         }
         if let existing = try find(fields, context.db) {
+            // Name the existing paper only to someone who may see it.
+            guard try isUsable(existing, actor: context.actor, context.db) else {
+                throw Problem(.conflict, "a paper with this DOI or arXiv id exists already; propose it with suggestion.create and its paper fields")
+            }
             throw Problem(
                 .conflict, "this paper exists already as \(existing)", extensions: ["paperID": .string(existing.rawValue)])
         }
@@ -50,9 +54,18 @@ enum PaperMutations {
     }
 
     /// Checks that a paper id names a paper.
-    static func requireExists(_ id: PaperID, field: String, _ db: Database) throws {
-        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true else {
-            throw Problem.invalid(field, "names an unknown paper")
-        }
+    static func requireExists(_ id: PaperID, field: String, actor: Principal, _ db: Database) throws {
+        guard try isUsable(id, actor: actor, db) else { throw Problem.invalid(field, "names an unknown paper") }
+    }
+
+    /// Whether the actor may refer to the paper by id: it exists and they may see it (or no one sees it yet
+    /// and they may add papers; a paper created by `paper.create` is used by nothing until referenced).
+    static func isUsable(_ id: PaperID, actor: Principal, _ db: Database) throws -> Bool {
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true else { return false }
+        if actor.isAdmin { return true }
+        let audiences = try Int.fetchOne(
+            db, cached: "SELECT count(*) FROM audience WHERE type = 'paper' AND entity_id = ?", arguments: [id.rawValue]) ?? 0
+        if audiences == 0 { return true }
+        return try ChangeLog.isVisible(.paper, id.rawValue, to: actor, db)
     }
 }

@@ -64,6 +64,24 @@ enum PersonMutations {
         context.touch(.person, personID.rawValue)
     }
 
+    /// A presenter must belong to the series, or be a guest (a person without any membership).
+    ///
+    /// Anyone else is reported as unknown: naming a member of another series
+    /// would show them, and their email, to this series' organizers.
+    static func requirePresentable(_ person: PersonID, in series: SeriesID, field: String, _ context: MutationContext) throws {
+        let allowed = try Bool.fetchOne(
+            context.db,
+            cached: """
+                SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1) AND (
+                    EXISTS (SELECT 1 FROM membership WHERE person_id = ?1 AND series_id = ?2)
+                    OR NOT EXISTS (SELECT 1 FROM membership WHERE person_id = ?1))
+                """,
+            arguments: [person.rawValue, series.rawValue]) ?? false
+        guard allowed || context.actor.isAdmin && context.actor.personID == nil else {
+            throw Problem.invalid(field, "names an unknown person (presenters are members of the series or guests)")
+        }
+    }
+
     static func readEmail(_ args: inout Args) -> String? {
         guard let email = args.optionalString("email", maxLength: 254) else { return nil }
         guard Person.isPlausibleEmail(email) else {

@@ -58,7 +58,7 @@ enum SuggestionMutations {
     /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
     private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> PaperID {
         if let id {
-            try PaperMutations.requireExists(id, field: "args.paperID", context.db)
+            try PaperMutations.requireExists(id, field: "args.paperID", actor: context.actor, context.db)
             return id
         }
         guard let fields else { throw Problem.invalid("args.paper", "is required") }
