@@ -76,8 +76,7 @@ enum Loaders {
 
     static func ballot(_ db: Database, _ id: String) throws -> Ballot? {
         guard let row = try Row.fetchOne(db, cached: "SELECT * FROM ballot WHERE id = ?", arguments: [id]) else { return nil }
-        let groups = (try? JSONParser.parse(row["ranking"] as String))?.arrayValue ?? []
-        let ranking = groups.map { group in (group.arrayValue ?? []).compactMap(\.stringValue).map(SuggestionID.init(trusted:)) }
+        let ranking = rankingGroups(row["ranking"]).map { $0.map(SuggestionID.init(trusted:)) }
         var ballot = Ballot(
             id: BallotID(trusted: row["id"]), seriesID: SeriesID(trusted: row["series_id"]),
             voterID: PersonID(trusted: row["voter_id"]), ranking: ranking, at: Timestamp(milliseconds: row["at"]),

@@ -17,9 +17,6 @@ public enum SeriesRole: String, Sendable, CaseIterable, Comparable {
     }
 }
 
-/// The names of the counting methods a series may use (TALLY.md).
-public let votingMethodNames = ["schulze", "ranked-pairs", "copeland", "borda", "irv", "approval"]
-
 /// A cadence date a series does not meet on.
 public struct SkippedDate: Hashable, Sendable {
     public var date: CivilDate

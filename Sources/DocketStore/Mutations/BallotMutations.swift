@@ -43,7 +43,7 @@ enum BallotMutations {
             arguments: [rankingText, context.at.milliseconds, client, context.now.milliseconds, id])
         context.touch(.ballot, id)
         try recordHistory(id, series: seriesID, rankingText, context)
-        let old = ((try? JSONParser.parse(existing["ranking"] as String))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+        let old = Loaders.rankingGroups(existing["ranking"])
         try Standings.ballotChanged(series: seriesID, old: old, new: newRanking, context)
     }
 

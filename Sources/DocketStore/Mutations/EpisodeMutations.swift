@@ -218,16 +218,8 @@ enum EpisodeMutations {
         for (index, paper) in papers.enumerated() where try !PaperMutations.isUsable(paper.paperID, actor: actor, db) {
             errors.append(FieldError(field: "\(path).papers[\(index)].paperID", message: "unknown paper"))
         }
-        for (index, presenter) in presenters.enumerated() {
-            let allowed = try Bool.fetchOne(
-                db,
-                cached: """
-                    SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1) AND (
-                        EXISTS (SELECT 1 FROM membership WHERE person_id = ?1 AND series_id = ?2)
-                        OR NOT EXISTS (SELECT 1 FROM membership WHERE person_id = ?1))
-                    """,
-                arguments: [presenter.personID.rawValue, series.rawValue]) ?? false
-            if !allowed { errors.append(FieldError(field: "\(path).presenters[\(index)].personID", message: "unknown person")) }
+        for (index, presenter) in presenters.enumerated() where try !PersonMutations.isPresentable(presenter.personID, in: series, db) {
+            errors.append(FieldError(field: "\(path).presenters[\(index)].personID", message: "unknown person"))
         }
         for (index, episode) in related.enumerated() {
             let known = try Bool.fetchOne(

@@ -69,17 +69,21 @@ enum PersonMutations {
     /// Anyone else is reported as unknown: naming a member of another series
     /// would show them, and their email, to this series' organizers.
     static func requirePresentable(_ person: PersonID, in series: SeriesID, field: String, _ context: MutationContext) throws {
-        let allowed = try Bool.fetchOne(
-            context.db,
+        guard try isPresentable(person, in: series, context.db) || context.actor.isAdmin && context.actor.personID == nil else {
+            throw Problem.invalid(field, "names an unknown person (presenters are members of the series or guests)")
+        }
+    }
+
+    /// Whether the person exists and is a member of the series or a guest (member of no series).
+    static func isPresentable(_ person: PersonID, in series: SeriesID, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db,
             cached: """
                 SELECT EXISTS (SELECT 1 FROM person WHERE id = ?1) AND (
                     EXISTS (SELECT 1 FROM membership WHERE person_id = ?1 AND series_id = ?2)
                     OR NOT EXISTS (SELECT 1 FROM membership WHERE person_id = ?1))
                 """,
             arguments: [person.rawValue, series.rawValue]) ?? false
-        guard allowed || context.actor.isAdmin && context.actor.personID == nil else {
-            throw Problem.invalid(field, "names an unknown person (presenters are members of the series or guests)")
-        }
     }
 
     static func readEmail(_ args: inout Args) -> String? {

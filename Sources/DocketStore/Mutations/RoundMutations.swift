@@ -11,11 +11,7 @@ enum RoundMutations {
         let opensAt = args.optionalTimestamp("opensAt") ?? context.now
         let closesAt = args.timestamp("closesAt")
         let seats = args.optionalInt("seats", in: 1...100) ?? 1
-        var method: VotingMethod?
-        if let name = args.optionalString("method", maxLength: 30) {
-            method = VotingMethod(rawValue: name)
-            if method == nil { args.fail("method", "must be one of \(votingMethodNames.joined(separator: ", "))") }
-        }
+        let method = args.optionalChoice("method", VotingMethod.self)
         if let closesAt, closesAt <= max(opensAt, context.now) { args.fail("closesAt", "must lie after opensAt and in the future") }
         try args.finish()
         guard let id, let seriesID, let title, let closesAt else { return }
@@ -125,7 +121,7 @@ enum RoundClosing {
         var counted: [(ballot: String, ranking: [[String]], tally: TallyBallot)] = []
         for state in states {
             let ballot: String = state["ballot_id"]
-            let ranking = ((try? JSONParser.parse(state["ranking"] as String))?.arrayValue ?? []).map { ($0.arrayValue ?? []).compactMap(\.stringValue) }
+            let ranking = Loaders.rankingGroups(state["ranking"])
                 .map { $0.filter { index[$0] != nil } }.filter { !$0.isEmpty }
             guard !ranking.isEmpty else { continue }
             counted.append((ballot, ranking, TallyBallot(ranking: ranking.map { $0.map { index[$0]! } }, count: 1)))

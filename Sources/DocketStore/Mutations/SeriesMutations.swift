@@ -26,7 +26,7 @@ enum SeriesMutations {
         let mailingListURL = args.optionalURL("mailingListURL")
         let visibility = args.optionalChoice("visibility", SeriesVisibility.self) ?? .members
         let results = args.optionalChoice("resultsVisibility", ResultsVisibility.self) ?? .live
-        let method = readVotingMethod(&args) ?? "schulze"
+        let method = args.optionalChoice("votingMethod", VotingMethod.self)?.rawValue ?? VotingMethod.schulze.rawValue
         try args.finish()
         guard let id, let slug, let title, let cadence else { return }
         if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM series WHERE id = ?", arguments: [id.rawValue]) == true {
@@ -74,7 +74,7 @@ enum SeriesMutations {
             case "visibility": values.choice("visibility", SeriesVisibility.self).map { assignments.append(("visibility", $0.rawValue)) }
             case "resultsVisibility":
                 values.choice("resultsVisibility", ResultsVisibility.self).map { assignments.append(("results_visibility", $0.rawValue)) }
-            case "votingMethod": readVotingMethod(&values, required: true).map { assignments.append(("voting_method", $0)) }
+            case "votingMethod": values.choice("votingMethod", VotingMethod.self).map { assignments.append(("voting_method", $0.rawValue)) }
             default: break
             }
         }
@@ -95,16 +95,6 @@ enum SeriesMutations {
             return nil
         }
         return name
-    }
-
-    static func readVotingMethod(_ args: inout Args, required: Bool = false) -> String? {
-        let method = required ? args.string("votingMethod", maxLength: 30) : args.optionalString("votingMethod", maxLength: 30)
-        guard let method else { return nil }
-        guard votingMethodNames.contains(method) else {
-            args.fail("votingMethod", "must be one of \(votingMethodNames.joined(separator: ", "))")
-            return nil
-        }
-        return method
     }
 
     static func readCadence(_ args: inout Args, required: Bool) -> Cadence? {
