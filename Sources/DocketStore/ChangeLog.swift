@@ -123,8 +123,11 @@ enum ChangeLog {
             guard let episode = try Loaders.episode(db, id) else { return nil }
             return Snapshot(value: episode.json.jsonString, audiences: [Audience(level: "series", seriesID: episode.seriesID.rawValue)])
         case .standing:
-            guard let value = try Standings.value(id, db) else { return nil }
-            return Snapshot(value: value.jsonString, audiences: [Audience(level: "results", seriesID: id)])
+            // Standings are counted by the standing service and always arrive precomputed; this is the stored one.
+            guard let value = try String.fetchOne(
+                db, cached: "SELECT value FROM change WHERE type = 'standing' AND entity_id = ? AND deleted = 0", arguments: [id])
+            else { return nil }
+            return Snapshot(value: value, audiences: [Audience(level: "results", seriesID: id)])
         case .round:
             guard let round = try Loaders.round(db, id) else { return nil }
             return Snapshot(value: round.json.jsonString, audiences: [Audience(level: "member", seriesID: round.seriesID.rawValue)])

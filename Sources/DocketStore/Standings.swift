@@ -1,96 +1,159 @@
 import DocketCore
 import Foundation
 import GRDB
+import Synchronization
 
-/// Each series' standing: open suggestions ranked by its voting method, kept current.
+/// Each series' standing: its open suggestions ranked by its voting method, kept current.
 ///
-/// The pairwise weights over the open suggestions are stored as rows and
-/// changed by differences inside the writing transaction: a replaced ballot
-/// is taken out and the new one put in (O(listed²) rows), a closed suggestion
-/// drops its rows, a new one needs none (it is unlisted everywhere). Nothing
-/// recounts every ballot for the pairwise methods. Ranking the standing costs
-/// more (Schulze is cubic), so writes only mark the series, and the
-/// housekeeping service writes its standing at most once a second.
-enum Standings {
+/// The counter keeps, in memory, every ballot as last counted and each series'
+/// pairwise matrix. A pass reads the change log since the previous pass, takes
+/// each changed ballot's old ranking out of the matrix and puts the new one in
+/// (O(listed²)), and ranks the series whose ballots, suggestions or settings
+/// changed. Only the first pass after the server starts counts every ballot,
+/// and mutations do nothing for standings beyond writing the change log. The
+/// housekeeping service runs a pass once a second, inside the writer, so a
+/// pass always sees every committed ballot and passes never interleave.
+final class StandingCounter: Sendable {
     /// The most open suggestions a standing ranks: Schulze is cubic, and a standing is counted every second
-    /// it changes (500 takes about 0.15 s). Past it the standing says so in `note`; rounds still count.
+    /// it changes. Past it the standing says so in `note`; rounds still count.
     static let maxRankedCandidates = 500
 
-    /// A voter's ballot changed from `old` (nil: none before) to `new`.
-    static func ballotChanged(series: SeriesID, old: [[String]]?, new: [[String]], _ context: MutationContext) throws {
-        let open = try openAmong((old ?? []).flatMap { $0 } + new.flatMap { $0 }, series: series, context.db)
-        if let old { try apply(old, open: open, delta: -1, series: series, context) }
-        try apply(new, open: open, delta: 1, series: series, context)
-        try context.db.execute(cached: "DELETE FROM standing_pair WHERE series_id = ? AND weight = 0", arguments: [series.rawValue])
-        try markDirty(series, context)
+    private struct State {
+        /// The change-log version read up to.
+        var version: Int64 = 0
+        var series: [String: SeriesCount] = [:]
+        /// Series whose standing must be written again (kept when a pass's transaction rolls back).
+        var dirty: Set<String> = []
     }
 
-    /// A suggestion opened: no ballot lists it yet, so only the standing must be written again.
-    static func candidateAdded(series: SeriesID, _ id: SuggestionID, _ context: MutationContext) throws {
-        try markDirty(series, context)
-    }
+    private let state = Mutex(State())
 
-    /// A suggestion closed (withdrawn, declined, merged, promoted): its pairs leave; the others' do not change.
-    static func candidateRemoved(series: SeriesID, _ id: SuggestionID, _ context: MutationContext) throws {
-        try context.db.execute(
-            cached: "DELETE FROM standing_pair WHERE series_id = ?1 AND (a = ?2 OR b = ?2)", arguments: [series.rawValue, id.rawValue])
-        try markDirty(series, context)
-    }
-
-    /// The series' standing must be written again (also when its method or results visibility change).
-    static func markDirty(_ series: SeriesID, _ context: MutationContext) throws {
-        try context.db.execute(
-            cached: "INSERT OR IGNORE INTO standing_dirty (series_id, since) VALUES (?, ?)",
-            arguments: [series.rawValue, context.now.milliseconds])
-    }
-
-    private static func openAmong(_ ids: [String], series: SeriesID, _ db: Database) throws -> Set<String> {
-        guard !ids.isEmpty else { return [] }
-        return try Set(String.fetchAll(
-            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' AND id IN (SELECT value FROM json_each(?))",
-            arguments: [series.rawValue, JSONValue.strings(ids).jsonString]))
-    }
-
-    /// Adds `delta` to weight(a, b) for every listed open `a` and every open `b` in its group or an earlier one.
-    private static func apply(_ ranking: [[String]], open: Set<String>, delta: Int64, series: SeriesID, _ context: MutationContext) throws {
-        var notBelow: [String] = []
-        for group in ranking {
-            let members = group.filter(open.contains)
-            notBelow += members
-            for a in members {
-                for b in notBelow {
-                    // SQLite checks CHECK constraints before an upsert's conflict, so a negative
-                    // difference must be an UPDATE (the row exists: the ballot was counted).
-                    try context.db.execute(
-                        cached: delta < 0
-                            ? "UPDATE standing_pair SET weight = weight + ?4 WHERE series_id = ?1 AND a = ?2 AND b = ?3"
-                            : """
-                            INSERT INTO standing_pair (series_id, a, b, weight) VALUES (?1, ?2, ?3, ?4)
-                            ON CONFLICT (series_id, a, b) DO UPDATE SET weight = weight + excluded.weight
-                            """,
-                        arguments: [series.rawValue, a, b, delta])
+    /// Applies the changes since the last pass and counts the standing of each series they touched.
+    ///
+    /// Runs inside the writer's transaction; if it rolls back, the series are counted again next pass.
+    func count(_ db: Database) throws -> [(series: String, value: JSONValue)] {
+        let (counted, taken) = try state.withLock { state throws -> ([(series: String, value: JSONValue)], Set<String>) in
+            let rows = try Row.fetchAll(
+                db,
+                cached: """
+                    SELECT c.version, c.type, c.entity_id, c.changed_at, b.ranking, coalesce(b.series_id, s.series_id) AS series_id
+                    FROM change c
+                    LEFT JOIN ballot b ON c.type = 'ballot' AND b.id = c.entity_id
+                    LEFT JOIN suggestion s ON c.type = 'suggestion' AND s.id = c.entity_id
+                    WHERE c.version > ? AND c.type IN ('ballot', 'suggestion', 'series')
+                    ORDER BY c.version
+                    """,
+                arguments: [state.version])
+            for row in rows {
+                let type: String = row["type"], id: String = row["entity_id"]
+                let series: String? = type == "series" ? id : row["series_id"]
+                if type == "ballot" {
+                    let ranking: String? = row["ranking"]
+                    if let series, let ranking {
+                        state.series[series, default: SeriesCount()].setBallot(id, Loaders.rankingGroups(ranking))
+                    } else {
+                        // A ballot that no longer exists leaves whichever count holds it.
+                        for key in state.series.keys { state.series[key]?.setBallot(id, nil) }
+                    }
                 }
+                guard let series else { continue }
+                state.series[series, default: SeriesCount()].noteChange(at: row["changed_at"])
+                state.dirty.insert(series)
+                state.version = max(state.version, row["version"])
             }
+            var counted: [(series: String, value: JSONValue)] = []
+            for series in state.dirty.sorted() {
+                guard var count = state.series[series] else { continue }
+                if let value = try count.value(series, db) { counted.append((series, value)) }
+                state.series[series] = count
+            }
+            let taken = state.dirty
+            state.dirty = []
+            return (counted, taken)
         }
+        db.afterNextTransaction(onCommit: { _ in }, onRollback: { [weak self] _ in self?.state.withLock { $0.dirty.formUnion(taken) } })
+        return counted
+    }
+}
+
+/// One series' ballots as last counted, and the pairwise matrix over `candidates`.
+struct SeriesCount {
+    /// Ballot id → ranking (suggestion ids, open or not).
+    private var ballots: [String: [[String]]] = [:]
+    /// The matrix's candidates: the open suggestions when it was last counted in full.
+    private var candidates: [String] = []
+    private var index: [String: Int] = [:]
+    private var matrix = PairwiseMatrix(candidateCount: 0)
+    /// The latest change read for the series since it was last counted (ms).
+    private var pendingChange: Int64 = 0
+
+    mutating func noteChange(at milliseconds: Int64) { pendingChange = max(pendingChange, milliseconds) }
+
+    /// A ballot replaced (nil: gone): its old ranking's difference is taken out of the matrix, the new one's put in.
+    mutating func setBallot(_ id: String, _ ranking: [[String]]?) {
+        if let old = ballots[id] { matrix.remove(Self.restrict(old, to: index)) }
+        ballots[id] = ranking
+        if let ranking { matrix.add(Self.restrict(ranking, to: index)) }
     }
 
-    /// The open suggestions in creation order (the tie-break order) and the matrix over them.
-    static func matrix(_ series: String, _ db: Database) throws -> (candidates: [String], matrix: PairwiseMatrix)? {
-        let candidates = try String.fetchAll(
-            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id", arguments: [series])
-        guard candidates.count <= maxRankedCandidates else { return nil }
-        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
-        let weights = try Row.fetchAll(db, cached: "SELECT a, b, weight FROM standing_pair WHERE series_id = ?", arguments: [series])
-            .compactMap { row -> (a: Int, b: Int, weight: Int64)? in
-                guard let a = index[row["a"]], let b = index[row["b"]] else { return nil }
-                return (a, b, row["weight"])
-            }
-        return (candidates, PairwiseMatrix(candidateCount: candidates.count, weights: weights))
+    /// The matrix over `open`. Counts every ballot again only when an open suggestion is new to the
+    /// matrix, or when closed ones make up most of it.
+    mutating func matrix(over open: [String]) -> PairwiseMatrix {
+        if open.contains(where: { index[$0] == nil }) || candidates.count > 2 * open.count + 64 {
+            candidates = open
+            index = Dictionary(uniqueKeysWithValues: open.enumerated().map { ($1, $0) })
+            matrix = PairwiseMatrix(candidateCount: open.count)
+            for ranking in ballots.values { matrix.add(Self.restrict(ranking, to: index)) }
+        }
+        return candidates == open ? matrix : matrix.restricted(to: open.map { index[$0]! })
     }
 
-    /// A ballot over the given candidates only: closed suggestions drop out, emptied groups vanish.
+    /// A ballot over the given candidates only: others drop out, emptied groups vanish.
     static func restrict(_ ranking: [[String]], to index: [String: Int]) -> TallyBallot {
         TallyBallot(ranking: ranking.map { $0.compactMap { index[$0] } }.filter { !$0.isEmpty }, count: 1)
+    }
+
+    /// The standing's section 5 value when it differs from the stored one; nil when it does not, when the
+    /// series is gone, or when it never had anything to rank. `updatedAt` is the time of the latest change
+    /// read before the count that changed it, so touching a suggestion without changing the count writes nothing.
+    mutating func value(_ series: String, _ db: Database) throws -> JSONValue? {
+        defer { pendingChange = 0 }
+        guard let facts = try Row.fetchOne(
+            db, cached: "SELECT voting_method, created_at FROM series WHERE id = ?", arguments: [series])
+        else { return nil }
+        let open = try String.fetchAll(
+            db, cached: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id", arguments: [series])
+        let stored = try String.fetchOne(
+            db, cached: "SELECT value FROM change WHERE type = 'standing' AND entity_id = ? AND deleted = 0", arguments: [series]
+        ).flatMap { try? JSONParser.parse($0) }
+        if ballots.isEmpty, open.isEmpty, stored == nil { return nil }
+        let method = VotingMethod(rawValue: facts["voting_method"]) ?? .schulze
+        var result: TallyResult?
+        var note: String?
+        if open.count <= StandingCounter.maxRankedCandidates {
+            result = tally(candidates: open, matrix: matrix(over: open), method: method)
+            if result == nil {
+                let index = Dictionary(uniqueKeysWithValues: open.enumerated().map { ($1, $0) })
+                let listed = ballots.values.map { Self.restrict($0, to: index) }.filter { !$0.listed.isEmpty }
+                result = try? DocketCore.tally(TallyInput(candidates: open, ballots: listed), method: method)
+            }
+        } else {
+            note = "more than \(StandingCounter.maxRankedCandidates) open suggestions: not ranked until some close"
+        }
+        var scores: [(String, JSONValue)] = []
+        if let result, let values = result.scores { scores = zip(result.candidates, values).map { ($0, .int($1)) } }
+        let ballotCount = ballots.values.count { !$0.isEmpty }
+        func value(updatedAt: JSONValue) -> JSONValue { [
+            "id": .string(series), "seriesID": .string(series), "method": .string(method.rawValue),
+            "ballotCount": .int(Int64(ballotCount)), "ranking": .array((result.map(Self.tieGroups) ?? []).map { .strings($0) }),
+            "scores": .object(scores), "winners": .strings(result?.winners ?? []), "note": .optional(result?.note ?? note),
+            "tieBreak": .optional(result?.tieBreak), "createdAt": .string(Timestamp(milliseconds: facts["created_at"]).rfc3339),
+            "updatedAt": updatedAt,
+        ] }
+        if let stored, value(updatedAt: stored["updatedAt"] ?? .null) == stored { return nil }
+        let storedUpdate = stored?["updatedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))?.milliseconds ?? 0
+        let createdAt: Int64 = facts["created_at"]
+        return value(updatedAt: .string(Timestamp(milliseconds: max(pendingChange, storedUpdate, createdAt)).rfc3339))
     }
 
     /// The result's tie groups; for methods without a ranking, the winners and then `order` one by one.
@@ -100,97 +163,39 @@ enum Standings {
         guard !winners.isEmpty else { return [] }
         return [winners] + result.order.filter { !winners.contains($0) }.map { [$0] }
     }
-
-    /// When the last ballot, suggestion or series setting behind the standing changed.
-    private static func lastChange(_ series: String, _ db: Database) throws -> Int64 {
-        try Int64.fetchOne(
-            db,
-            cached: """
-                SELECT max(m) FROM (SELECT max(updated_at) AS m FROM ballot WHERE series_id = ?1
-                UNION ALL SELECT max(updated_at) FROM suggestion WHERE series_id = ?1
-                UNION ALL SELECT updated_at FROM series WHERE id = ?1)
-                """,
-            arguments: [series]) ?? 0
-    }
-
-    /// The standing's section 5 value, counted now.
-    static func value(_ series: String, _ db: Database) throws -> JSONValue? {
-        guard let facts = try Row.fetchOne(
-            db, cached: "SELECT voting_method, created_at FROM series WHERE id = ?", arguments: [series])
-        else { return nil }
-        let method = VotingMethod(rawValue: facts["voting_method"]) ?? .schulze
-        let ballotCount = try Int.fetchOne(
-            db, cached: "SELECT count(*) FROM ballot WHERE series_id = ? AND ranking <> '[]'", arguments: [series]) ?? 0
-        var result: TallyResult?
-        var note: String?
-        if let kept = try matrix(series, db) {
-            result = tally(candidates: kept.candidates, matrix: kept.matrix, method: method)
-            if result == nil {
-                let index = Dictionary(uniqueKeysWithValues: kept.candidates.enumerated().map { ($1, $0) })
-                let ballots = try String.fetchAll(db, cached: "SELECT ranking FROM ballot WHERE series_id = ?", arguments: [series])
-                    .map { restrict(Loaders.rankingGroups($0), to: index) }.filter { !$0.listed.isEmpty }
-                result = try? DocketCore.tally(TallyInput(candidates: kept.candidates, ballots: ballots), method: method)
-            }
-        } else {
-            note = "more than \(maxRankedCandidates) open suggestions: not ranked until some close"
-        }
-        var scores: [(String, JSONValue)] = []
-        if let result, let values = result.scores { scores = zip(result.candidates, values).map { ($0, .int($1)) } }
-        return [
-            "id": .string(series), "seriesID": .string(series), "method": .string(method.rawValue),
-            "ballotCount": .int(Int64(ballotCount)), "ranking": .array((result.map(tieGroups) ?? []).map { .strings($0) }),
-            "scores": .object(scores), "winners": .strings(result?.winners ?? []), "note": .optional(result?.note ?? note),
-            "tieBreak": .optional(result?.tieBreak), "createdAt": .string(Timestamp(milliseconds: facts["created_at"]).rfc3339),
-            "updatedAt": .string(Timestamp(milliseconds: try lastChange(series, db)).rfc3339),
-        ]
-    }
 }
 
 extension Store {
-    /// Writes the standing of every series whose ballots or candidates changed (the housekeeping service's work).
+    /// Writes the standing of every series whose ballots, suggestions or settings changed (the housekeeping
+    /// service's work, once a second). Returns how many standings were counted.
     ///
-    /// The same change log as every mutation: the standing gets a new version when its value changed.
+    /// The same change log as every mutation: a standing gets a new version only when its value changed.
     @discardableResult
     public func refreshStandings() async throws -> Int {
-        let computed = try await pool.read(Store.computeDirtyStandings)
-        guard !computed.isEmpty else { return 0 }
-        return try await pool.write(writeStandings(computed))
+        try await pool.write(standingPass)
     }
 
-    /// The same, blocking (for tests and the CLI that settle derived state before going on).
+    /// The same, blocking (for tests and benchmarks that settle derived state before going on).
     @discardableResult
     public func refreshStandingsNow() throws -> Int {
-        let computed = try pool.read(Store.computeDirtyStandings)
-        guard !computed.isEmpty else { return 0 }
-        return try pool.write(writeStandings(computed))
+        try pool.write(standingPass)
     }
 
-    /// Ranks every marked series from a read snapshot, so the costly count never holds the writer.
-    private static func computeDirtyStandings(_ db: Database) throws -> [(series: String, since: Int64, value: String?)] {
-        try Row.fetchAll(db, cached: "SELECT series_id, since FROM standing_dirty ORDER BY since").map { row in
-            let series: String = row["series_id"]
-            return (series, row["since"], try Standings.value(series, db)?.jsonString)
-        }
-    }
-
-    /// Writes the counted standings whose series were not marked again meanwhile (those wait for the next pass).
-    private func writeStandings(_ computed: [(series: String, since: Int64, value: String?)]) -> @Sendable (Database) throws -> Int {
-        let now = environment.now()
+    private var standingPass: @Sendable (Database) throws -> Int {
+        let counter = standings
         let environment = self.environment
         return { db in
+            let counted = try counter.count(db)
+            guard !counted.isEmpty else { return 0 }
+            let now = environment.now()
             let context = MutationContext(db: db, actor: .administrator, clientID: nil, now: now, at: now, environment: environment)
-            var written = 0
-            for entry in computed {
-                try db.execute(
-                    cached: "DELETE FROM standing_dirty WHERE series_id = ? AND since = ?", arguments: [entry.series, entry.since])
-                guard db.changesCount > 0, let value = entry.value else { continue }
-                context.precomputed["standing:\(entry.series)"] = ChangeLog.Snapshot(
-                    value: value, audiences: [ChangeLog.Audience(level: "results", seriesID: entry.series)])
-                context.touch(.standing, entry.series)
-                written += 1
+            for (series, value) in counted {
+                context.precomputed["standing:\(series)"] = ChangeLog.Snapshot(
+                    value: value.jsonString, audiences: [ChangeLog.Audience(level: "results", seriesID: series)])
+                context.touch(.standing, series)
             }
             try ChangeLog.record(context)
-            return written
+            return counted.count
         }
     }
 }

@@ -10,6 +10,8 @@ public final class Store: Sendable {
     let pool: DatabasePool
     public let environment: Environment
     public let path: String
+    /// Each series' standing, counted in memory from the change log (see `StandingCounter`).
+    let standings = StandingCounter()
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, environment: Environment = .live) throws {

@@ -18,6 +18,16 @@ enum DocketBinary {
         return URL(fileURLWithPath: ".build/debug/docket")
     }
 
+    /// Foundation's `Process.run()` on Linux is not safe to call from two threads at once (a test run
+    /// crashed inside it while parallel tests launched children), so every launch here takes this lock.
+    private static let launchLock = NSLock()
+
+    static func launch(_ process: Process) throws {
+        launchLock.lock()
+        defer { launchLock.unlock() }
+        try process.run()
+    }
+
     /// What one run printed and how it ended.
     struct Outcome {
         var status: Int32
@@ -39,7 +49,7 @@ enum DocketBinary {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        try launch(process)
         let writer = Thread {
             if let stdin { input.fileHandleForWriting.write(stdin) }
             try? input.fileHandleForWriting.close()

@@ -128,7 +128,7 @@ final class ChildProcess: @unchecked Sendable {
         stderr = OutputCollector(err)
         let exited = exited
         process.terminationHandler = { _ in exited.signal() }
-        try process.run()
+        try DocketBinary.launch(process)
         stdout.start()
         stderr.start()
     }

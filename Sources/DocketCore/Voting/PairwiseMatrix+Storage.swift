@@ -1,12 +1,18 @@
 extension PairwiseMatrix {
-    /// A matrix from stored pair weights: `weight(a, b)` = ballots listing `a` with `b` in `a`'s tie group or
-    /// an earlier one, and `weight(a, a)` = ballots listing `a` (what `add` accumulates).
-    public init(candidateCount n: Int, weights: [(a: Int, b: Int, weight: Int64)]) {
-        self.init(candidateCount: n)
-        for entry in weights where entry.a < n && entry.b < n {
-            notBelow[entry.a * n + entry.b] = entry.weight
-            if entry.a == entry.b { listedWeight[entry.a] = entry.weight }
+    /// The matrix over some of the candidates: `indices[i]` of this matrix becomes candidate `i`.
+    ///
+    /// Preferences between the kept candidates do not depend on the others (a
+    /// listed candidate is above every unlisted one either way), so this equals
+    /// the matrix of the same ballots restricted to the kept candidates, in O(kept²).
+    public func restricted(to indices: [Int]) -> PairwiseMatrix {
+        var out = PairwiseMatrix(candidateCount: indices.count)
+        let n = indices.count
+        for (i, a) in indices.enumerated() {
+            out.listedWeight[i] = listedWeight[a]
+            let row = a * candidateCount
+            for (j, b) in indices.enumerated() { out.notBelow[i * n + j] = notBelow[row + b] }
         }
+        return out
     }
 }
 

@@ -13,9 +13,8 @@ enum BallotMutations {
         try checkSuggestions(ranking, series: seriesID, context.db)
         let client = context.clientID?.rawValue ?? ""
         let existing = try Row.fetchOne(
-            context.db, cached: "SELECT id, at, client_id, ranking FROM ballot WHERE series_id = ? AND voter_id = ?",
+            context.db, cached: "SELECT id, at, client_id FROM ballot WHERE series_id = ? AND voter_id = ?",
             arguments: [seriesID.rawValue, voter.rawValue])
-        let newRanking = ranking.map { $0.map(\.rawValue) }
         let rankingText = Ballot.rankingJSON(ranking).jsonString
         guard let existing else {
             let id = context.newID()
@@ -30,7 +29,6 @@ enum BallotMutations {
                 ])
             context.touch(.ballot, id)
             try recordHistory(id, series: seriesID, rankingText, context)
-            try Standings.ballotChanged(series: seriesID, old: nil, new: newRanking, context)
             return
         }
         let storedAt: Int64 = existing["at"]
@@ -43,8 +41,6 @@ enum BallotMutations {
             arguments: [rankingText, context.at.milliseconds, client, context.now.milliseconds, id])
         context.touch(.ballot, id)
         try recordHistory(id, series: seriesID, rankingText, context)
-        let old = Loaders.rankingGroups(existing["ranking"])
-        try Standings.ballotChanged(series: seriesID, old: old, new: newRanking, context)
     }
 
     /// Keeps the applied state with its server time, so a round can count ballots as they stood at its cutoff.

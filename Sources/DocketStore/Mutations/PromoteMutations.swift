@@ -42,7 +42,6 @@ enum PromoteMutations {
             cached: "UPDATE suggestion SET status = 'promoted', episode_id = ?, updated_at = ?, closed_at = ? WHERE id = ?",
             arguments: [episodeID.rawValue, context.now.milliseconds, context.now.milliseconds, id.rawValue])
         context.touch(.suggestion, id.rawValue)
-        try Standings.candidateRemoved(series: suggestion.seriesID, id, context)
     }
 
     /// The series' next `count` free cadence slots after now (PROTOCOL section 8, "Promotion").

@@ -85,7 +85,6 @@ enum SeriesMutations {
         try Updates.apply(table: "series", id: id.rawValue, assignments, context)
         context.recordFieldChanges(.series, id.rawValue, fields)
         context.touch(.series, id.rawValue)
-        if fields.contains("votingMethod") || fields.contains("resultsVisibility") { try Standings.markDirty(id, context) }
     }
 
     static func readTimeZone(_ args: inout Args) -> String? {

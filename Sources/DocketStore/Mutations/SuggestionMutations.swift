@@ -52,7 +52,6 @@ enum SuggestionMutations {
         context.touch(.suggestion, id.rawValue)
         context.touch(.paper, paper.rawValue)
         context.touch(.person, proposer.rawValue)
-        try Standings.candidateAdded(series: seriesID, id, context)
     }
 
     /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
@@ -156,7 +155,6 @@ enum SuggestionMutations {
             cached: "UPDATE suggestion SET status = ?, merged_into = ?, updated_at = ?, closed_at = ? WHERE id = ?",
             arguments: [status.rawValue, mergedInto, context.now.milliseconds, context.now.milliseconds, id.rawValue])
         context.touch(.suggestion, id.rawValue)
-        try Standings.candidateRemoved(series: row.series, id, context)
     }
 
     static func volunteer(_ args: inout Args, _ context: MutationContext) throws {
