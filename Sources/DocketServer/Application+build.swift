@@ -13,7 +13,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "docket"),
-        services: [Housekeeper(store: store, logger: logger), hub],
+        services: [Housekeeper(store: store, logger: logger, tombstoneRetentionDays: settings.tombstoneRetentionDays), hub],
         onServerRunning: onServerRunning,
         logger: logger)
 }

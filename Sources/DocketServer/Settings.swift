@@ -4,10 +4,13 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// The largest request body accepted, in bytes (PROTOCOL: 1 MiB).
     public var maxBodyBytes: Int
+    /// How long deletions are kept for clients to pull (PROTOCOL: default 30 days); older cursors get a reset.
+    public var tombstoneRetentionDays: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, tombstoneRetentionDays: Int = 30) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.tombstoneRetentionDays = tombstoneRetentionDays
     }
 }

@@ -32,12 +32,18 @@ enum ChangeLog {
         var last: Int64?
         for (type, id) in context.touched {
             let snapshot = try context.precomputed["\(type.rawValue):\(id)"] ?? snapshot(type, id, context.db)
-            if try isUnchanged(type, id, snapshot, context.db) { continue }
+            let stored = try storedAudiences(type, id, context.db)
+            if try isUnchanged(type, id, snapshot, stored, context.db) { continue }
             let version = try nextVersion(context.db)
             try write(type, id, snapshot, version: version, at: context.now, db: context.db)
             versions["\(type.rawValue):\(id)"] = version
             last = version
+            if let snapshot, let stored {
+                let removed = stored.subtracting(snapshot.audiences)
+                if !removed.isEmpty { try Sight.audiencesShrank(Sight.Key(type: type.rawValue, id: id), removed: removed, context) }
+            }
         }
+        try Sight.record(context)
         for (type, id, fields) in context.fieldChanges {
             guard let version = versions["\(type.rawValue):\(id)"] else { continue }
             for field in fields {
@@ -56,16 +62,23 @@ enum ChangeLog {
         try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
     }
 
-    private static func isUnchanged(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, _ db: Database) throws -> Bool {
+    private static func isUnchanged(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, _ stored: Set<Audience>?, _ db: Database) throws -> Bool {
         guard let row = try Row.fetchOne(
             db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
         else { return snapshot == nil }  // never written and still nothing: no tombstone
         guard let snapshot else { return row["deleted"] == true }
         guard row["deleted"] == false, row["value"] == snapshot.value, row["private_value"] == snapshot.privateValue else { return false }
-        let stored = try Row.fetchAll(
+        return stored == Set(snapshot.audiences)
+    }
+
+    /// The audiences stored with a live entity (nil when it was never written or is deleted).
+    private static func storedAudiences(_ type: EntityType, _ id: String, _ db: Database) throws -> Set<Audience>? {
+        guard try Bool.fetchOne(
+            db, cached: "SELECT 1 FROM change WHERE type = ? AND entity_id = ? AND deleted = 0", arguments: [type.rawValue, id]) == true
+        else { return nil }
+        return Set(try Row.fetchAll(
             db, cached: "SELECT level, series_id, person_id FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id]
-        ).map { Audience(level: $0["level"], seriesID: $0["series_id"], personID: $0["person_id"]) }
-        return Set(stored) == Set(snapshot.audiences)
+        ).map { Audience(level: $0["level"], seriesID: $0["series_id"], personID: $0["person_id"]) })
     }
 
     private static func write(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Timestamp, db: Database) throws {

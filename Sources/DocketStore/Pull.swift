@@ -91,26 +91,37 @@ extension Store {
     {
         let limit = min(max(requested ?? Store.defaultPullLimit, 1), Store.maxPullLimit)
         return { db in
-            let (databaseID, current) = try Store.clockRow(db)
+            let clock = try Store.clockRow(db)
+            let epoch = try Store.readerEpoch(actor, everyone: clock.epoch, db)
             var since: Int64 = 0
             var reset = false
             if let cursor {
-                if cursor.databaseID != databaseID || cursor.version > current {
+                // Another database, a copied-back backup, tombstones purged since, or a change in what this
+                // reader may see that deletions cannot express: start again from nothing.
+                if cursor.databaseID != clock.databaseID || cursor.version > clock.version || cursor.version < clock.purgedThrough
+                    || cursor.epoch != epoch
+                {
                     reset = true
                 } else {
                     since = cursor.version
                 }
             }
             var changes = try Store.changes(since: since, limit: limit + 1, actor: actor, includeDeleted: since > 0, db)
+            if since > 0 {
+                // Entities this reader lost sight of, merged in version order (each entity is in one list only:
+                // the first holds what the reader sees now, the second what they do not).
+                changes = Array((changes + (try Store.lostSight(since: since, limit: limit + 1, actor: actor, db)))
+                    .sorted { $0.version < $1.version }.prefix(limit + 1))
+            }
             let hasMore = changes.count > limit
             if hasMore { changes.removeLast() }
-            let through = hasMore ? changes.last!.version : current
+            let through = hasMore ? changes.last!.version : clock.version
             var remaining: Int64?
             if hasMore {
                 remaining = try Int64.fetchOne(db, cached: "SELECT count(*) FROM change WHERE version > ?", arguments: [through])
             }
             return PullPage(
-                cursor: Cursor(databaseID: databaseID, epoch: 0, version: through).encoded, hasMore: hasMore, reset: reset,
+                cursor: Cursor(databaseID: clock.databaseID, epoch: epoch, version: through).encoded, hasMore: hasMore, reset: reset,
                 lastMutationID: lastMutationID, changes: changes, remaining: remaining)
         }
     }
@@ -133,9 +144,31 @@ extension Store {
         return { db in try self.bindClient(clientID, person: person, now: now, db) }
     }
 
-    static func clockRow(_ db: Database) throws -> (String, Int64) {
-        let row = try Row.fetchOne(db, cached: "SELECT database_id, version FROM clock WHERE id = 1")!
-        return (row["database_id"], row["version"])
+    static func clockRow(_ db: Database) throws -> (databaseID: String, version: Int64, epoch: Int64, purgedThrough: Int64) {
+        let row = try Row.fetchOne(db, cached: "SELECT database_id, version, visibility_epoch, purged_through FROM clock WHERE id = 1")!
+        return (row["database_id"], row["version"], row["visibility_epoch"], row["purged_through"])
+    }
+
+    /// The reader's visibility epoch: everyone's plus their own (see `Sight`).
+    static func readerEpoch(_ actor: Principal, everyone: Int64, _ db: Database) throws -> Int64 {
+        guard let person = actor.personID else { return everyone }
+        let own = try Int64.fetchOne(db, cached: "SELECT epoch FROM reader_epoch WHERE person_id = ?", arguments: [person.rawValue]) ?? 0
+        return everyone + own
+    }
+
+    /// Deletions for the entities the reader lost sight of after `since` and cannot see now, in version order.
+    static func lostSight(since: Int64, limit: Int, actor: Principal, _ db: Database) throws -> [PulledChange] {
+        guard !actor.isAdmin else { return [] }
+        let sql = """
+            SELECT max(l.version) AS version, l.type, l.entity_id FROM lost_sight l
+            JOIN change c ON c.type = l.type AND c.entity_id = l.entity_id AND c.deleted = 0
+            WHERE l.version > :since AND l.person_id IN (:me, '') AND NOT \(ChangeLog.visibleToReader)
+            GROUP BY l.type, l.entity_id ORDER BY version LIMIT :limit
+            """
+        let arguments: StatementArguments = ["since": since, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": false]
+        return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
+            PulledChange(type: row["type"], id: row["entity_id"], version: row["version"], deleted: true, value: nil)
+        }
     }
 
     static func changes(since: Int64, limit: Int, actor: Principal, includeDeleted: Bool, _ db: Database) throws -> [PulledChange] {
@@ -196,8 +229,10 @@ extension Store {
     /// Whether anything the reader may see changed in versions `(since, through]` (for live pokes).
     public func hasVisibleChanges(since: Int64, through: Int64, actor: Principal) async throws -> Bool {
         let sql = """
-            SELECT 1 FROM change c
-            WHERE c.version > :since AND c.version <= :through AND \(ChangeLog.visibleToReader) LIMIT 1
+            SELECT EXISTS (SELECT 1 FROM change c
+                WHERE c.version > :since AND c.version <= :through AND \(ChangeLog.visibleToReader))
+            OR EXISTS (SELECT 1 FROM lost_sight l
+                WHERE l.version > :since AND l.version <= :through AND l.person_id IN (:me, ''))
             """
         let arguments: StatementArguments = [
             "since": since, "through": through, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin,

@@ -21,6 +21,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo seminar (once) and print an organizer token.")
     var demo = false
 
+    @Option(help: ArgumentHelp(
+        "Days deletions are kept for offline clients; a client that has not synced for longer starts again from scratch.",
+        valueName: "days"))
+    var tombstoneDays = 30
+
+    func validate() throws {
+        guard (1...3650).contains(tombstoneDays) else { throw ValidationError("--tombstone-days must be between 1 and 3650") }
+    }
+
     func run() async throws {
         let path = try database.path()
         let store = try Store(path: path)
@@ -31,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             say(demo.loaded ? "demo seminar loaded into \(path)" : "demo seminar already in \(path)")
             say("organizer token (shown once): \(demo.token)")
         }
-        let settings = ServerSettings(host: host, port: port)
+        let settings = ServerSettings(host: host, port: port, tombstoneRetentionDays: tombstoneDays)
         let app = buildApplication(store: store, settings: settings, logger: logger) { channel in
             let port = channel.localAddress?.port ?? 0
             say("docket listening on http://\(host):\(port) (database \(path))")

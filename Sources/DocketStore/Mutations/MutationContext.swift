@@ -20,6 +20,12 @@ final class MutationContext {
     private(set) var fieldChanges: [(EntityType, String, [String])] = []
     /// Stored forms computed outside the transaction (a standing's count), by "type:id".
     var precomputed: [String: ChangeLog.Snapshot] = [:]
+    /// Readers who lost sight of entities that still exist (`Sight.everyone`: every reader who cannot see them now).
+    var lostSight: [(person: String, key: Sight.Key)] = []
+    /// People whose next pull must be a reset (they may newly see, or see differently, unchanged entities).
+    var epochRaised: Set<String> = []
+    /// Every reader's next pull must be a reset (a series became public).
+    var everyoneEpochRaised = false
 
     init(db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment) {
         self.db = db
@@ -52,6 +58,11 @@ final class MutationContext {
     func role(in series: SeriesID) throws -> SeriesRole? {
         if actor.isAdmin { return .organizer }
         guard let person = actor.personID else { return nil }
+        return try role(of: person, in: series)
+    }
+
+    /// A person's membership role in a series, as stored.
+    func role(of person: PersonID, in series: SeriesID) throws -> SeriesRole? {
         let text = try String.fetchOne(
             db, cached: "SELECT role FROM membership WHERE series_id = ? AND person_id = ?",
             arguments: [series.rawValue, person.rawValue])

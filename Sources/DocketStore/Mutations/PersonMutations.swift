@@ -49,6 +49,10 @@ enum PersonMutations {
         guard try Bool.fetchOne(context.db, cached: "SELECT 1 FROM person WHERE id = ?", arguments: [personID.rawValue]) == true else {
             throw Problem.invalid("args.personID", "names an unknown person")
         }
+        let old = try context.role(of: personID, in: seriesID)
+        let isAdmin = try Bool.fetchOne(context.db, cached: "SELECT is_admin FROM person WHERE id = ?", arguments: [personID.rawValue]) ?? false
+        let before = role == nil && old == .member && !isAdmin
+            ? try Sight.visibleInSeries(seriesID.rawValue, to: personID.rawValue, context.db) : nil
         if let role {
             try context.db.execute(
                 cached: """
@@ -62,6 +66,10 @@ enum PersonMutations {
                 arguments: [seriesID.rawValue, personID.rawValue])
         }
         context.touch(.person, personID.rawValue)
+        if !isAdmin {
+            try Sight.membershipChanged(
+                person: personID.rawValue, series: seriesID.rawValue, from: old, to: role, before: before, context)
+        }
     }
 
     /// A presenter must belong to the series, or be a guest (a person without any membership).

@@ -82,9 +82,15 @@ enum SeriesMutations {
         try args.finish()
         try context.require(.organizer, in: id, field: "args.id")
         try Merge.check(.series, id.rawValue, fields: fields, baseVersion: baseVersion, context)
+        let old = try Row.fetchOne(
+            context.db, cached: "SELECT visibility, results_visibility FROM series WHERE id = ?", arguments: [id.rawValue])
         try Updates.apply(table: "series", id: id.rawValue, assignments, context)
         context.recordFieldChanges(.series, id.rawValue, fields)
         context.touch(.series, id.rawValue)
+        if let old {
+            try Sight.seriesSettingsChanged(
+                id.rawValue, visibility: old["visibility"], resultsVisibility: old["results_visibility"], context)
+        }
     }
 
     static func readTimeZone(_ args: inout Args) -> String? {
