@@ -93,6 +93,59 @@ func standingBenchmark() throws {
     print(String(format: "standing ranking from the kept matrix, schulze on 200 candidates: %.2f ms", schulze * 1000))
 }
 
+/// Pull without HTTP: the store's part of an initial pull of 50,000 entities, a delta after 1% change, and a no-change pull.
+func pullBenchmark() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try Store(path: directory.appendingPathComponent("bench.db").path)
+    let series = UUID().uuidString.lowercased()
+    try store.run(
+        "series.create",
+        ["id": .string(series), "slug": "bench", "title": "Bench", "cadence": ["rrule": "FREQ=WEEKLY", "startDate": "2026-01-05", "startTime": "18:00"]])
+    let member = UUID().uuidString.lowercased()
+    try store.run("person.create", ["id": .string(member), "name": "Member"])
+    try store.run("membership.set", ["seriesID": .string(series), "personID": .string(member), "role": "organizer"])
+    let reader = Principal(personID: PersonID(member)!, isAdmin: false)
+    var suggestions: [String] = []
+    var batch: [BatchMutation] = []
+    let count = Int(ProcessInfo.processInfo.environment["BENCH_SUGGESTIONS"] ?? "") ?? 25_000
+    for index in 0..<count {
+        let id = UUID().uuidString.lowercased()
+        suggestions.append(id)
+        batch.append(BatchMutation(
+            name: "suggestion.create", args: ["id": .string(id), "seriesID": .string(series), "paper": ["title": .string("Paper \(index)")]],
+            actor: reader))
+    }
+    let setup = try seconds { try store.runBatch(batch) }
+    print(String(format: "pull set-up: 25,000 suggestions with their papers (50,000 entities) in one batch: %.1f s", setup))
+    func pullAll(from cursor: String?) throws -> (entities: Int, cursor: String) {
+        var cursor = cursor, entities = 0
+        let client = ClientID(UUID().uuidString.lowercased())!
+        while true {
+            let page = try store.pull(actor: reader, clientID: client, cursor: cursor, limit: Store.maxPullLimit)
+            entities += page.changes.count
+            cursor = page.cursor
+            if !page.hasMore { return (entities, page.cursor) }
+        }
+    }
+    var result: (entities: Int, cursor: String) = (0, "")
+    let initial = try seconds { result = try pullAll(from: nil) }
+    print(String(format: "store pull, initial: %d entities in pages of 5,000: %.3f s, %.0f entities/s", result.entities, initial, Double(result.entities) / initial))
+    var updates: [BatchMutation] = []
+    for id in suggestions.prefix(500) {
+        updates.append(BatchMutation(name: "suggestion.update", args: ["id": .string(id), "baseVersion": 0, "set": ["pitch": "Read this"]], actor: reader))
+    }
+    try store.runBatch(updates)
+    var delta: (entities: Int, cursor: String) = (0, "")
+    let deltaTime = try seconds { delta = try pullAll(from: result.cursor) }
+    print(String(format: "store pull, delta after 1%% change: %d entities: %.4f s, %.0f entities/s", delta.entities, deltaTime, Double(delta.entities) / deltaTime))
+    var latencies: [Double] = []
+    for _ in 0..<2_000 { latencies.append(try seconds { _ = try pullAll(from: delta.cursor) }) }
+    print(String(format: "store pull, no change: p50 %.3f ms, p99 %.3f ms", percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "all"
+if which == "all" || which == "pull" { try pullBenchmark() }
 if which == "all" || which == "tally" { try tallyBenchmark() }
 if which == "all" || which == "standing" { try standingBenchmark() }

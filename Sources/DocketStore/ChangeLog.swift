@@ -32,8 +32,11 @@ enum ChangeLog {
         var last: Int64?
         for (type, id) in context.touched {
             let snapshot = try context.precomputed["\(type.rawValue):\(id)"] ?? snapshot(type, id, context.db)
-            let stored = try storedAudiences(type, id, context.db)
-            if try isUnchanged(type, id, snapshot, stored, context.db) { continue }
+            let row = try Row.fetchOne(
+                context.db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?",
+                arguments: [type.rawValue, id])
+            let stored = row?["deleted"] == false ? try storedAudiences(type, id, context.db) : nil
+            if isUnchanged(row, snapshot, stored) { continue }
             let version = try nextVersion(context.db)
             try write(type, id, snapshot, version: version, at: context.now, db: context.db)
             versions["\(type.rawValue):\(id)"] = version
@@ -62,21 +65,17 @@ enum ChangeLog {
         try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
     }
 
-    private static func isUnchanged(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, _ stored: Set<Audience>?, _ db: Database) throws -> Bool {
-        guard let row = try Row.fetchOne(
-            db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
-        else { return snapshot == nil }  // never written and still nothing: no tombstone
+    /// Whether the stored change row (nil: never written) already holds `snapshot` with the same audiences.
+    private static func isUnchanged(_ row: Row?, _ snapshot: Snapshot?, _ stored: Set<Audience>?) -> Bool {
+        guard let row else { return snapshot == nil }  // never written and still nothing: no tombstone
         guard let snapshot else { return row["deleted"] == true }
         guard row["deleted"] == false, row["value"] == snapshot.value, row["private_value"] == snapshot.privateValue else { return false }
         return stored == Set(snapshot.audiences)
     }
 
-    /// The audiences stored with a live entity (nil when it was never written or is deleted).
-    private static func storedAudiences(_ type: EntityType, _ id: String, _ db: Database) throws -> Set<Audience>? {
-        guard try Bool.fetchOne(
-            db, cached: "SELECT 1 FROM change WHERE type = ? AND entity_id = ? AND deleted = 0", arguments: [type.rawValue, id]) == true
-        else { return nil }
-        return Set(try Row.fetchAll(
+    /// The audiences stored with a live entity.
+    private static func storedAudiences(_ type: EntityType, _ id: String, _ db: Database) throws -> Set<Audience> {
+        Set(try Row.fetchAll(
             db, cached: "SELECT level, series_id, person_id FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id]
         ).map { Audience(level: $0["level"], seriesID: $0["series_id"], personID: $0["person_id"]) })
     }

@@ -21,6 +21,13 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             // An acknowledged write must survive a power cut, not only a crash.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if ProcessInfo.processInfo.environment["DOCKET_SQL_PROFILE"] != nil {
+                db.trace(options: .profile) { event in
+                    if case let .profile(statement, duration) = event, duration > 0.0003 {
+                        FileHandle.standardError.write(Data("SLOW \(Int(duration * 1_000_000))us \(statement.sql.prefix(160).replacingOccurrences(of: "\n", with: " "))\n".utf8))
+                    }
+                }
+            }
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.environment = environment

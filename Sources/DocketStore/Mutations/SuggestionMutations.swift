@@ -51,7 +51,8 @@ enum SuggestionMutations {
             arguments: [id.rawValue, paper.rawValue])
         context.touch(.suggestion, id.rawValue)
         context.touch(.paper, paper.rawValue)
-        context.touch(.person, proposer.rawValue)
+        // A member is already seen by the series; only an administrator proposing from outside it becomes visible there.
+        if try context.role(of: proposer, in: seriesID) == nil { context.touch(.person, proposer.rawValue) }
     }
 
     /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
@@ -68,14 +69,17 @@ enum SuggestionMutations {
     }
 
     /// Open suggestions and episodes of the series that already name `paper`.
+    ///
+    /// `CROSS JOIN` fixes the join order: from the paper's few rows, not from every open suggestion of the series
+    /// (the planner chose the latter without statistics, which made each create O(open suggestions)).
     private static func findDuplicates(paper: PaperID, series: SeriesID, _ db: Database) throws -> JSONValue {
         let rows = try Row.fetchAll(
             db,
             cached: """
-                SELECT 'suggestion' AS type, s.id FROM suggestion s JOIN suggestion_paper sp ON sp.suggestion_id = s.id
+                SELECT 'suggestion' AS type, s.id FROM suggestion_paper sp CROSS JOIN suggestion s ON sp.suggestion_id = s.id
                 WHERE sp.paper_id = :paper AND s.series_id = :series AND s.status = 'open'
                 UNION ALL
-                SELECT 'episode', e.id FROM episode e JOIN episode_paper ep ON ep.episode_id = e.id
+                SELECT 'episode', e.id FROM episode_paper ep CROSS JOIN episode e ON ep.episode_id = e.id
                 WHERE ep.paper_id = :paper AND e.series_id = :series AND e.status <> 'cancelled'
                 ORDER BY 1, 2
                 """,
