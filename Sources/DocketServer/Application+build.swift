@@ -23,6 +23,7 @@ public func buildRouter(store: Store, settings: ServerSettings, logger: Logger, 
     let router = Router(context: AppContext.self)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: AuthMiddleware(store: store))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(settings.rateLimit)))
     ReadRoutes(store: store).register(on: router)
     SyncRoutes(store: store, settings: settings).register(on: router)
     AccountRoutes(store: store, settings: settings).register(on: router)

@@ -47,7 +47,7 @@ enum ProblemResponse {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         switch problem.code {
         case .unauthenticated: headers[.wwwAuthenticate] = "Bearer"
-        case .rateLimited: headers[.retryAfter] = "1"
+        case .rateLimited: headers[.retryAfter] = problem.extensions["retryAfter"]?.intValue.map(String.init) ?? "1"
         case .methodNotAllowed:
             if case .array(let methods)? = problem.extensions["allow"] {
                 headers[.allow] = methods.compactMap(\.stringValue).joined(separator: ", ")

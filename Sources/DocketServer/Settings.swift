@@ -6,11 +6,17 @@ public struct ServerSettings: Sendable {
     public var maxBodyBytes: Int
     /// How long deletions are kept for clients to pull (PROTOCOL: default 30 days); older cursors get a reset.
     public var tombstoneRetentionDays: Int
+    /// Requests per token before 429 `rate_limited`.
+    public var rateLimit: RateLimit
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, tombstoneRetentionDays: Int = 30) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1 << 20, tombstoneRetentionDays: Int = 30,
+        rateLimit: RateLimit = .standard
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.tombstoneRetentionDays = tombstoneRetentionDays
+        self.rateLimit = rateLimit
     }
 }

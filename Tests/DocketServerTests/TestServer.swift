@@ -48,10 +48,12 @@ struct TestServer {
         return PersonID(trusted: id)
     }
 
-    var application: some ApplicationProtocol {
+    var application: some ApplicationProtocol { application(ServerSettings(host: "127.0.0.1", port: 0)) }
+
+    func application(_ settings: ServerSettings) -> some ApplicationProtocol {
         var logger = Logger(label: "docket-test")
         logger.logLevel = .warning
-        return buildApplication(store: store, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
+        return buildApplication(store: store, settings: settings, logger: logger)
     }
 
     func remove() {

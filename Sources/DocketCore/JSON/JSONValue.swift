@@ -71,6 +71,11 @@ public enum JSONValue: Hashable, Sendable {
         return nil
     }
 
+    public var intValue: Int64? {
+        if case .int(let i) = self { return i }
+        return nil
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
