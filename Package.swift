@@ -55,7 +55,9 @@ let package = Package(
         .executableTarget(name: "DocketBench", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: strict),
         .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "DocketCore"], swiftSettings: strict),
-        .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore"], swiftSettings: strict),
+        // Child processes for tests, without Foundation's Process (see Spawned.swift).
+        .target(name: "DocketTestSupport", path: "Tests/DocketTestSupport", swiftSettings: strict),
+        .testTarget(name: "DocketStoreTests", dependencies: ["DocketStore", "DocketCore", "DocketTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
@@ -65,6 +67,6 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "DocketEndToEndTests", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
+        .testTarget(name: "DocketEndToEndTests", dependencies: ["DocketCore", "DocketStore", "DocketTestSupport"], swiftSettings: strict),
     ]
 )

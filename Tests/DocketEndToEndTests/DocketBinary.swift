@@ -1,3 +1,4 @@
+import DocketTestSupport
 import Foundation
 
 /// The built `docket` executable, run as a child process the way a user runs it.
@@ -18,8 +19,8 @@ enum DocketBinary {
         return URL(fileURLWithPath: ".build/debug/docket")
     }
 
-    /// Foundation's `Process.run()` on Linux is not safe to call from two threads at once (a test run
-    /// crashed inside it while parallel tests launched children), so every launch here takes this lock.
+    /// Foundation's `Process.run()` crashes now and then on Linux (see `Spawned`); tests start children
+    /// through `Spawned` instead. Kept for tests that still hold a `Process`: serialized, which narrows the race.
     private static let launchLock = NSLock()
 
     static func launch(_ process: Process) throws {
@@ -39,30 +40,16 @@ enum DocketBinary {
 
     /// Runs `docket` with `arguments`, feeding `stdin`, and waits for it to end.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try launch(process)
-        let writer = Thread {
-            if let stdin { input.fileHandleForWriting.write(stdin) }
-            try? input.fileHandleForWriting.close()
-        }
-        writer.start()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self),
-            crashed: process.terminationReason == .uncaughtSignal
-        )
+        let child = try Spawned(executable: url.path, arguments: arguments, environment: environment, withInput: true)
+        let feeder = Thread { child.feed(stdin ?? Data()) }
+        feeder.start()
+        // Both streams at once, so a child filling one pipe never blocks on it.
+        let out = OutputCollector(child.output), err = OutputCollector(child.errorOutput)
+        out.start()
+        err.start()
+        let ended = child.wait()
+        out.waitForEnd(timeout: 10)
+        err.waitForEnd(timeout: 10)
+        return Outcome(status: ended.status, stdout: out.text, stderr: err.text, crashed: ended.signaled)
     }
 }

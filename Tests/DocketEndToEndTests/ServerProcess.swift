@@ -1,4 +1,5 @@
 import Dispatch
+import DocketTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -39,20 +40,24 @@ final class OutputCollector: @unchecked Sendable {
     private let condition = NSCondition()
     private var buffer = Data()
     private var ended = false
-    private let pipe: Pipe
+    private let descriptor: Int32
 
-    init(_ pipe: Pipe) {
-        self.pipe = pipe
+    /// Collects from a pipe's read end, which it closes at the end.
+    init(_ descriptor: Int32) {
+        self.descriptor = descriptor
     }
 
     func start() {
-        let descriptor = pipe.fileHandleForReading.fileDescriptor
+        let descriptor = descriptor
         let thread = Thread { [self] in
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
+                guard count > 0 else {
+                    close(descriptor)
+                    break
+                }
                 condition.lock()
                 buffer.append(contentsOf: chunk[0..<count])
                 condition.broadcast()
@@ -107,56 +112,66 @@ struct Termination: Sendable, Equatable {
 
 /// A child process with both outputs collected, ended by signal with a bounded wait.
 final class ChildProcess: @unchecked Sendable {
-    let process = Process()
+    let child: Spawned
     let stdout: OutputCollector
     let stderr: OutputCollector
     private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var result: Termination?
+    /// Set by the thread that reaps the child.
+    private var ending: (status: Int32, signaled: Bool)?
 
     init(executable: URL, arguments: [String], environment: [String: String]) throws {
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        stdout = OutputCollector(out)
-        stderr = OutputCollector(err)
-        let exited = exited
-        process.terminationHandler = { _ in exited.signal() }
-        try DocketBinary.launch(process)
+        child = try Spawned(executable: executable.path, arguments: arguments, environment: environment)
+        stdout = OutputCollector(child.output)
+        stderr = OutputCollector(child.errorOutput)
         stdout.start()
         stderr.start()
+        let reaper = Thread { [self] in
+            let ended = child.wait()
+            lock.lock()
+            ending = ended
+            lock.unlock()
+            exited.signal()
+        }
+        reaper.start()
     }
 
-    var isRunning: Bool { process.isRunning }
+    var processIdentifier: pid_t { child.pid }
+
+    var isRunning: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return ending == nil
+    }
 
     /// Waits up to `timeout` seconds for the process to end by itself; nil when it is still running.
     func waitForExit(timeout: TimeInterval) -> Termination? {
         lock.lock()
-        defer { lock.unlock() }
-        if let result { return result }
+        if let result {
+            lock.unlock()
+            return result
+        }
+        lock.unlock()
         guard exited.wait(timeout: .now() + timeout) == .success else { return nil }
-        process.waitUntilExit()  // already ended: returns at once, and settles the status
-        let ended = Termination(
-            status: process.terminationStatus, crashed: process.terminationReason == .uncaughtSignal, killed: false)
-        result = ended
+        exited.signal()  // later waits pass too
+        lock.lock()
+        let ended = Termination(status: ending?.status ?? -1, crashed: ending?.signaled ?? false, killed: false)
+        result = result ?? ended
+        let settled = result!
+        lock.unlock()
         stdout.waitForEnd(timeout: 2)
         stderr.waitForEnd(timeout: 2)
-        return ended
+        return settled
     }
 
     /// Sends `signal`, waits up to `timeout` seconds, then SIGKILLs; always returns with the process gone.
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 10) -> Termination {
         if let done = waitForExit(timeout: 0) { return done }
-        kill(process.processIdentifier, signal)
+        kill(child.pid, signal)
         if let done = waitForExit(timeout: timeout) { return done }
-        kill(process.processIdentifier, SIGKILL)
+        kill(child.pid, SIGKILL)
         var done = waitForExit(timeout: 10) ?? Termination(status: SIGKILL, crashed: true, killed: true)
         done.killed = true
         lock.lock()
@@ -166,7 +181,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning { kill(child.pid, SIGKILL) }
     }
 }
 

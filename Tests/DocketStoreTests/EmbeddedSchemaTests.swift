@@ -1,4 +1,5 @@
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Testing
 
@@ -18,13 +19,10 @@ import Testing
         }
         try FileManager.default.createDirectory(
             at: scratch.appendingPathComponent("Sources/DocketStore"), withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [scratch.appendingPathComponent("scripts/embed-schema").path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let child = try Spawned(executable: "/bin/bash", arguments: [scratch.appendingPathComponent("scripts/embed-schema").path])
+        let errors = String(decoding: Spawned.readAll(child.errorOutput), as: UTF8.self)
+        _ = Spawned.readAll(child.output)
+        #expect(child.wait() == (0, false), "\(errors)")
         let after = try String(contentsOf: scratch.appendingPathComponent("Sources/DocketStore/EmbeddedSchema.swift"), encoding: .utf8)
         #expect(after == before, "Sources/DocketStore/EmbeddedSchema.swift is stale: run scripts/embed-schema")
     }
