@@ -30,6 +30,13 @@ enum ChangeLog {
     static func record(_ context: MutationContext) throws -> Int64? {
         var versions: [String: Int64] = [:]
         var last: Int64?
+        // Versions are counted here and the clock written once, not once per entity.
+        var clock: Int64?
+        func nextVersion() throws -> Int64 {
+            let next = try (clock ?? Int64.fetchOne(context.db, cached: "SELECT version FROM clock WHERE id = 1") ?? 0) + 1
+            clock = next
+            return next
+        }
         for (type, id) in context.touched {
             let snapshot = try context.precomputed["\(type.rawValue):\(id)"] ?? snapshot(type, id, context.db)
             let row = try Row.fetchOne(
@@ -37,8 +44,8 @@ enum ChangeLog {
                 arguments: [type.rawValue, id])
             let stored = row?["deleted"] == false ? try storedAudiences(type, id, context.db) : nil
             if isUnchanged(row, snapshot, stored) { continue }
-            let version = try nextVersion(context.db)
-            try write(type, id, snapshot, version: version, at: context.now, db: context.db)
+            let version = try nextVersion()
+            try write(type, id, snapshot, version: version, at: context.now, existed: row != nil, audiences: stored, db: context.db)
             versions["\(type.rawValue):\(id)"] = version
             last = version
             if let snapshot, let stored {
@@ -46,6 +53,7 @@ enum ChangeLog {
                 if !removed.isEmpty { try Sight.audiencesShrank(Sight.Key(type: type.rawValue, id: id), removed: removed, context) }
             }
         }
+        if let clock { try context.db.execute(cached: "UPDATE clock SET version = ? WHERE id = 1", arguments: [clock]) }
         try Sight.record(context)
         for (type, id, fields) in context.fieldChanges {
             guard let version = versions["\(type.rawValue):\(id)"] else { continue }
@@ -80,19 +88,25 @@ enum ChangeLog {
         ).map { Audience(level: $0["level"], seriesID: $0["series_id"], personID: $0["person_id"]) })
     }
 
-    private static func write(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Timestamp, db: Database) throws {
-        try db.execute(cached: "DELETE FROM change WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
-        guard let snapshot else {
-            try db.execute(
-                cached: "INSERT INTO change (version, type, entity_id, deleted, changed_at) VALUES (?, ?, ?, 1, ?)",
-                arguments: [version, type.rawValue, id, at.milliseconds])
-            return
-        }
+    /// Stores the entity's new state at `version` (one row per entity, moved to its newest version), and its
+    /// audiences when they differ from the `audiences` stored with it. A tombstone keeps the audiences of the
+    /// entity it replaces, so whoever could see the entity sees its deletion.
+    private static func write(
+        _ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Timestamp, existed: Bool, audiences: Set<Audience>?,
+        db: Database
+    ) throws {
         try db.execute(
-            cached: "INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, 0, ?, ?, ?)",
-            arguments: [version, type.rawValue, id, snapshot.value, snapshot.privateValue, at.milliseconds])
-        try db.execute(cached: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id])
-        for audience in Set(snapshot.audiences) {
+            cached: """
+                INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+                    value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
+                """,
+            arguments: [version, type.rawValue, id, snapshot == nil, snapshot?.value, snapshot?.privateValue, at.milliseconds])
+        guard let snapshot else { return }
+        let wanted = Set(snapshot.audiences)
+        guard wanted != audiences else { return }
+        if existed { try db.execute(cached: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id]) }
+        for audience in wanted {
             try db.execute(
                 cached: "INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [type.rawValue, id, audience.level, audience.seriesID, audience.personID])
