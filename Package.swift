@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         // Already built for Hummingbird; named so the round-closing service can be one.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Already built for Hummingbird; the offline client's HTTP/1.1 transport uses it directly.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -41,10 +43,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "DocketClient",
+            dependencies: [
+                "DocketCore", "DocketAPI", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "docket",
             dependencies: [
-                "DocketCore", "DocketAPI", "DocketStore", "DocketServer",
+                "DocketCore", "DocketAPI", "DocketStore", "DocketServer", "DocketClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -64,6 +75,18 @@ let package = Package(
                 "DocketServer", "DocketStore", "DocketCore", "DocketAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DocketClientTests",
+            dependencies: [
+                "DocketClient", "DocketCore", "DocketAPI", "DocketServer", "DocketStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
