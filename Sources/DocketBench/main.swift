@@ -119,9 +119,10 @@ func pullBenchmark() throws {
     }
     let setup = try seconds { try store.runBatch(batch) }
     print(String(format: "pull set-up: 25,000 suggestions with their papers (50,000 entities) in one batch: %.1f s", setup))
+    // One installation pulling again and again, as a client does (a new clientID would be bound each time).
+    let client = ClientID(UUID().uuidString.lowercased())!
     func pullAll(from cursor: String?) throws -> (entities: Int, cursor: String) {
         var cursor = cursor, entities = 0
-        let client = ClientID(UUID().uuidString.lowercased())!
         while true {
             let page = try store.pull(actor: reader, clientID: client, cursor: cursor, limit: Store.maxPullLimit)
             entities += page.changes.count
