@@ -26,8 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "days"))
     var tombstoneDays = 30
 
+    @Option(help: ArgumentHelp("Requests a second each token may make (bursts of twice that); more get 429.", valueName: "n"))
+    var rateLimit = 200
+
     func validate() throws {
         guard (1...3650).contains(tombstoneDays) else { throw ValidationError("--tombstone-days must be between 1 and 3650") }
+        guard (1...1_000_000).contains(rateLimit) else { throw ValidationError("--rate-limit must be between 1 and 1000000") }
     }
 
     func run() async throws {
@@ -40,7 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
             say(demo.loaded ? "demo seminar loaded into \(path)" : "demo seminar already in \(path)")
             say("organizer token (shown once): \(demo.token)")
         }
-        let settings = ServerSettings(host: host, port: port, tombstoneRetentionDays: tombstoneDays)
+        let settings = ServerSettings(
+            host: host, port: port, tombstoneRetentionDays: tombstoneDays,
+            rateLimit: RateLimit(perSecond: Double(rateLimit), burst: Double(rateLimit) * 2))
         let app = buildApplication(store: store, settings: settings, logger: logger) { channel in
             let port = channel.localAddress?.port ?? 0
             say("docket listening on http://\(host):\(port) (database \(path))")
