@@ -29,15 +29,27 @@ func tallyBenchmark() throws {
     }
 }
 
-func standingBenchmark() throws {
+/// A fresh folder for one benchmark's database.
+func scratchDirectory() throws -> URL {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    return directory
+}
+
+/// A database in `directory` with one weekly series; returns the store and the series id.
+func benchStore(in directory: URL) throws -> (Store, String) {
     let store = try Store(path: directory.appendingPathComponent("bench.db").path)
     let series = UUID().uuidString.lowercased()
     try store.run(
         "series.create",
         ["id": .string(series), "slug": "bench", "title": "Bench", "cadence": ["rrule": "FREQ=WEEKLY", "startDate": "2026-01-05", "startTime": "18:00"]])
+    return (store, series)
+}
+
+func standingBenchmark() throws {
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (store, series) = try benchStore(in: directory)
     var batch: [BatchMutation] = []
     var voters: [Principal] = []
     for index in 0..<5_000 {
@@ -95,14 +107,9 @@ func standingBenchmark() throws {
 
 /// Pull without HTTP: the store's part of an initial pull of 50,000 entities, a delta after 1% change, and a no-change pull.
 func pullBenchmark() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("docket-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
-    let store = try Store(path: directory.appendingPathComponent("bench.db").path)
-    let series = UUID().uuidString.lowercased()
-    try store.run(
-        "series.create",
-        ["id": .string(series), "slug": "bench", "title": "Bench", "cadence": ["rrule": "FREQ=WEEKLY", "startDate": "2026-01-05", "startTime": "18:00"]])
+    let (store, series) = try benchStore(in: directory)
     let member = UUID().uuidString.lowercased()
     try store.run("person.create", ["id": .string(member), "name": "Member"])
     try store.run("membership.set", ["seriesID": .string(series), "personID": .string(member), "role": "organizer"])
