@@ -3,6 +3,7 @@ import DocketStore
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /v1/sync/events`: Server-Sent Events; pokes carry only a version, pull brings the data.
 struct EventRoutes {
@@ -21,13 +22,19 @@ struct EventRoutes {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
             body: ResponseBody { writer in
                 defer { Task { await hub.disconnect(id) } }
-                // A first comment sends the headers at once.
-                try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                for await event in stream {
-                    switch event {
-                    case .poke(let version): try await writer.write(ByteBuffer(string: "event: poke\ndata: {\"version\":\(version)}\n\n"))
-                    case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                // The server waits for open responses when it stops gracefully, and the hub stops after
+                // the server: so the stream ends itself at graceful shutdown, or SIGTERM would hang.
+                try await withGracefulShutdownHandler {
+                    // A first comment sends the headers at once.
+                    try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                    for await event in stream {
+                        switch event {
+                        case .poke(let version): try await writer.write(ByteBuffer(string: "event: poke\ndata: {\"version\":\(version)}\n\n"))
+                        case .keepAlive: try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        }
                     }
+                } onGracefulShutdown: {
+                    Task { await hub.disconnect(id) }
                 }
                 try await writer.finish(nil)
             })
