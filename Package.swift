@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "DocketServerTests",
             dependencies: [
-                "DocketServer", "DocketStore", "DocketCore", "DocketAPI",
+                "DocketServer", "DocketStore", "DocketCore", "DocketAPI", "DocketTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -1,15 +1,5 @@
+import DocketTestSupport
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-#if canImport(Glibc)
-private let systemSend = Glibc.send
-#else
-private let systemSend = Darwin.send
-#endif
 
 /// One HTTP/1.1 keep-alive connection to 127.0.0.1 over a plain blocking socket, with bounded waits.
 ///
@@ -17,47 +7,17 @@ private let systemSend = Darwin.send
 /// (a SIGKILL closes the socket: the request fails here, and its outcome is unknown to the client), and
 /// for event streams, which never end. Not thread-safe: one connection per thread.
 final class RawHTTPConnection: @unchecked Sendable {
-    private var descriptor: Int32
+    private let socket: LoopbackSocket
     private var pending: [UInt8] = []
     let port: Int
 
     /// Connects; `timeout` bounds every later send and receive (seconds).
     init(port: Int, timeout: Int = 20) throws {
         self.port = port
-        #if os(Linux)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw EndToEndError("socket() failed: errno \(errno)") }
-        var time = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let code = errno
-            close()
-            throw EndToEndError("connect() to port \(port) failed: errno \(code)")
-        }
+        socket = try Self.asEndToEndError { try LoopbackSocket(port: port, sendTimeout: timeout, receiveTimeout: timeout) }
     }
 
-    deinit { close() }
-
-    func close() {
-        guard descriptor >= 0 else { return }
-        #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
-        #else
-        _ = Darwin.close(descriptor)
-        #endif
-        descriptor = -1
-    }
+    func close() { socket.close() }
 
     /// Sends the head (and body); throws when the connection fails.
     func send(method: String, path: String, token: String?, body: Data? = nil, accept: String = "application/json") throws {
@@ -115,34 +75,11 @@ final class RawHTTPConnection: @unchecked Sendable {
             defer { pending.removeAll() }
             return pending
         }
-        let deadline = Date().addingTimeInterval(seconds)
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        while Date() < deadline {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(max(1, min(200, deadline.timeIntervalSinceNow * 1000))))
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { continue }
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return nil }
-            return Array(chunk[0..<count])
-        }
-        return []
+        return socket.receive(within: seconds)
     }
 
     private func write(_ bytes: [UInt8]) throws {
-        var sent = 0
-        while sent < bytes.count {
-            #if os(Linux)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let count = bytes[sent...].withUnsafeBytes { systemSend(descriptor, $0.baseAddress, $0.count, flags) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw EndToEndError("send() failed: errno \(errno)") }
-            sent += count
-        }
+        try Self.asEndToEndError { try socket.sendAll(bytes) }
     }
 
     /// Reads until `pending` holds `count` bytes; throws on EOF, reset or timeout.
@@ -168,17 +105,13 @@ final class RawHTTPConnection: @unchecked Sendable {
     }
 
     private func receive() throws {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                pending += chunk[0..<count]
-                return
-            }
-            if count < 0 && errno == EINTR { continue }
-            if count == 0 { throw EndToEndError("the server closed the connection") }
-            throw EndToEndError("recv() failed: errno \(errno)")
-        }
+        guard let bytes = try Self.asEndToEndError({ try socket.receive() }) else { throw EndToEndError("the server closed the connection") }
+        pending += bytes
+    }
+
+    /// Runs a socket call, its failure thrown as an `EndToEndError` with the same text.
+    private static func asEndToEndError<T>(_ call: () throws -> T) throws -> T {
+        do { return try call() } catch let failure as LoopbackSocket.Failure { throw EndToEndError(failure.description) }
     }
 }
 

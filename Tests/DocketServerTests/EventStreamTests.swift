@@ -1,16 +1,12 @@
 import DocketCore
 import DocketServer
 import DocketStore
+import DocketTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Testing
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 // MARK: - A raw event-stream client
 
@@ -20,71 +16,37 @@ import Darwin
 /// here are bare sockets: connect, send the request, then `pump()` whatever arrived. Chunked framing is
 /// left in the text; every event is one write of the server and so one chunk, never split.
 final class RawEventStream: @unchecked Sendable {
-    private var descriptor: Int32
+    private let socket: LoopbackSocket
     private var received: [UInt8] = []
     /// True once the server closed the connection (or reading failed).
     private(set) var ended = false
 
     /// Connects to 127.0.0.1:`port` and sends the request; throws when the socket cannot be made or connected.
     init(port: Int, token: String?, path: String = "/v1/sync/events") throws {
-        #if os(Linux)
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw RawEventStreamError("socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        // A bounded blocking connect and send on loopback, then non-blocking reads.
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            let code = errno
-            close()
-            throw RawEventStreamError("connect() to port \(port) failed: errno \(code)")
-        }
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n"
         if let token { request += "Authorization: Bearer \(token)\r\n" }
         request += "\r\n"
-        let bytes = Array(request.utf8)
-        var sent = 0
-        while sent < bytes.count {
-            #if os(Linux)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let count = bytes[sent...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, flags) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let code = errno
-                close()
-                throw RawEventStreamError("send() failed: errno \(code)")
-            }
-            sent += count
+        do {
+            // A bounded blocking connect and send on loopback, then non-blocking reads.
+            socket = try LoopbackSocket(port: port, sendTimeout: 5, receiveTimeout: nil)
+            try socket.sendAll(Array(request.utf8))
+        } catch let failure as LoopbackSocket.Failure {
+            throw RawEventStreamError(failure.description)
         }
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        socket.makeNonBlocking()
     }
 
     /// Reads everything that has arrived, without waiting.
     func pump() {
-        guard descriptor >= 0, !ended else { return }
-        var chunk = [UInt8](repeating: 0, count: 16_384)
+        guard socket.isOpen, !ended else { return }
         while true {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count > 0 {
-                received.append(contentsOf: chunk[0..<count])
-                continue
+            // nil: the server closed; a failure: a reset.
+            guard let bytes = try? socket.receive(maxCount: 16_384) else {
+                ended = true
+                return
             }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
-            ended = true  // 0: the server closed; < 0: a reset
-            return
+            if bytes.isEmpty { return }
+            received.append(contentsOf: bytes)
         }
     }
 
@@ -119,17 +81,7 @@ final class RawEventStream: @unchecked Sendable {
     }
 
     /// Closes the socket (the client going away).
-    func close() {
-        guard descriptor >= 0 else { return }
-        #if canImport(Glibc)
-        _ = Glibc.close(descriptor)
-        #else
-        _ = Darwin.close(descriptor)
-        #endif
-        descriptor = -1
-    }
-
-    deinit { close() }
+    func close() { socket.close() }
 
     /// Pumps `streams` until `predicate` holds for all of them or `seconds` pass; true when it held.
     static func wait(
