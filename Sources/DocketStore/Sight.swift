@@ -23,6 +23,7 @@ enum Sight {
     static let everyone = ""
 
     /// The change log's reader rule with the reader taken from a column rather than the `:me` parameter.
+    /// The column's table alias must not be one the rule uses inside (`a`, `c`, `m`, `s`).
     private static func visibleTo(_ column: String) -> String {
         ChangeLog.visibleToReader
             .replacingOccurrences(of: ":admin", with: "coalesce((SELECT is_admin FROM person WHERE id = \(column)), 0)")
@@ -88,25 +89,32 @@ enum Sight {
         }
     }
 
-    /// An entity's audiences shrank from `old` to its current ones: who matched a removed audience and cannot see it now.
+    /// An entity's audiences shrank: who matched a removed audience and cannot see it now.
+    ///
+    /// The members of a series are checked in one query, not one by one: a series may have thousands.
     static func audiencesShrank(_ key: Key, removed: Set<ChangeLog.Audience>, _ context: MutationContext) throws {
         var readers: Set<String> = []
         for audience in removed {
             if audience.level == "owner" {
-                readers.insert(audience.personID)
+                if try !isVisible(key, to: audience.personID, context.db) { readers.insert(audience.personID) }
                 continue
             }
             readers.formUnion(try String.fetchAll(
-                context.db, cached: "SELECT person_id FROM membership WHERE series_id = ?", arguments: [audience.seriesID]))
+                context.db,
+                cached: """
+                    SELECT reader.person_id FROM membership reader WHERE reader.series_id = :series AND NOT EXISTS (
+                        SELECT 1 FROM change c WHERE c.type = :type AND c.entity_id = :id AND c.deleted = 0
+                        AND \(visibleTo("reader.person_id")))
+                    """,
+                arguments: ["series": audience.seriesID, "type": key.type, "id": key.id]))
             if audience.level == "series", try String.fetchOne(
-                context.db, cached: "SELECT visibility FROM series WHERE id = ?", arguments: [audience.seriesID]) == SeriesVisibility.public.rawValue
+                context.db, cached: "SELECT visibility FROM series WHERE id = ?", arguments: [audience.seriesID]) == SeriesVisibility.public.rawValue,
+                try !isVisible(key, to: everyone, context.db)
             {
                 readers.insert(everyone)
             }
         }
-        for reader in readers.sorted() where try !isVisible(key, to: reader, context.db) {
-            context.lostSight.append((reader, key))
-        }
+        for reader in readers.sorted() { context.lostSight.append((reader, key)) }
     }
 
     /// Whether `reader` (a person id, or `everyone` for a reader who belongs to nothing) may see the entity now.

@@ -70,6 +70,9 @@ import Testing
         try member.sync(fixture.store)
         let member0 = fixture.member.personID!.rawValue
         #expect(member.entities["suggestion:\(suggestion)"] != nil)
+        var colleague = Replica(fixture.organizer)
+        try colleague.sync(fixture.store)
+        #expect(colleague.entities["person:\(member0)"] != nil)
 
         try fixture.store.run(
             "membership.set", ["seriesID": .string(fixture.series), "personID": .string(member0), "role": nil], as: fixture.organizer)
@@ -80,6 +83,11 @@ import Testing
         }
         #expect(member.entities["person:\(member0)"] != nil, "they still see themselves")
         #expect(member.entities == (try fresh(fixture.store, fixture.member)))
+        // The series' organizer no longer shares a series with them: their person leaves the organizer's view.
+        try colleague.sync(fixture.store)
+        #expect(!colleague.lastReset)
+        #expect(colleague.lastDeletions == ["person:\(member0)"])
+        #expect(colleague.entities == (try fresh(fixture.store, fixture.organizer)))
         // The organizer, who still sees everything, gets no deletion of the series' entities.
         var organizer = Replica(fixture.organizer)
         try organizer.sync(fixture.store)
