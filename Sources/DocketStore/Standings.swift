@@ -61,6 +61,9 @@ final class StandingCounter: Sendable {
                 state.dirty.insert(series)
                 state.version = max(state.version, row["version"])
             }
+            // Read up to the clock, not only to the last relevant row: later passes then skip the other changes
+            // (papers, people, episodes) instead of scanning them again every second. The writer sees all of them.
+            state.version = max(state.version, try Int64.fetchOne(db, cached: "SELECT version FROM clock WHERE id = 1") ?? 0)
             var counted: [(series: String, value: JSONValue)] = []
             for series in state.dirty.sorted() {
                 guard var count = state.series[series] else { continue }
