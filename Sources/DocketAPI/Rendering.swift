@@ -36,14 +36,21 @@ public struct PullChange: Sendable {
 }
 
 /// Renders `POST /v1/sync/pull`'s answer without re-encoding entity values.
+///
+/// `personID` (an addition to PROTOCOL section 3) names the person the token acts for, so a client that
+/// logged in with a bare token learns who it is from its first pull.
 public func renderPullResponse(
-    cursor: String, hasMore: Bool, reset: Bool, lastMutationID: Int64, remaining: Int64?, changes: [PullChange]
+    cursor: String, hasMore: Bool, reset: Bool, lastMutationID: Int64, remaining: Int64?, personID: String? = nil, changes: [PullChange]
 ) -> String {
     var out = JSONBodyWriter(capacity: 128 + changes.reduce(0) { $0 + ($1.value?.utf8.count ?? 0) + 120 })
     out.raw("{\"cursor\":")
     out.string(cursor)
     out.raw(",\"hasMore\":\(hasMore),\"reset\":\(reset),\"lastMutationID\":\(lastMutationID)")
     if let remaining { out.raw(",\"remaining\":\(remaining)") }
+    if let personID {
+        out.raw(",\"personID\":")
+        out.string(personID)
+    }
     out.raw(",\"changes\":[")
     for (index, change) in changes.enumerated() {
         if index > 0 { out.raw(",") }

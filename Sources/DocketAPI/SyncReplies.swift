@@ -22,10 +22,13 @@ public struct PulledEntity: Hashable, Sendable {
 public struct PulledPage: Hashable, Sendable {
     public var summary: PageSummary
     public var changes: [PulledEntity]
+    /// The person the token acts for, when the server says (an addition to PROTOCOL section 3).
+    public var personID: PersonID?
 
-    public init(summary: PageSummary, changes: [PulledEntity]) {
+    public init(summary: PageSummary, changes: [PulledEntity], personID: PersonID? = nil) {
         self.summary = summary
         self.changes = changes
+        self.personID = personID
     }
 
     /// Reads `POST /v1/sync/pull`'s 200 body; unknown fields are ignored (PROTOCOL section 1).
@@ -51,7 +54,9 @@ public struct PulledPage: Hashable, Sendable {
         }
         let summary = PageSummary(
             cursor: cursor, hasMore: hasMore, reset: reset, lastMutationID: last, remaining: remaining, changeCount: changes.count)
-        return PulledPage(summary: summary, changes: changes)
+        var personID: PersonID?
+        if case .string(let person)? = body["personID"] { personID = PersonID(person) }
+        return PulledPage(summary: summary, changes: changes, personID: personID)
     }
 }
 

@@ -32,7 +32,10 @@ extension Replica {
             try db.execute(
                 sql: "UPDATE outbox SET state = 'applied', settled_by = 'pull' WHERE state = 'pending' AND id <= ?",
                 arguments: [summary.lastMutationID])
-            try Replica.learnPerson(db)
+            // The server names the person the token acts for; login may not have known it.
+            if let person = page.personID {
+                try db.execute(sql: "UPDATE installation SET person_id = ? WHERE id = 1 AND person_id IS NULL", arguments: [person.rawValue])
+            }
             try Replica.rebase(db)
         }
     }
@@ -47,19 +50,5 @@ extension Replica {
         for entry in overlay {
             try Overlay.apply(entry, me: installation.personID, to: editor)
         }
-    }
-
-    /// Learns who this installation acts for, when login did not say: the proposer of a suggestion it created.
-    static func learnPerson(_ db: Database) throws {
-        guard try installation(db).personID == nil else { return }
-        let person = try String.fetchOne(
-            db,
-            sql: """
-                SELECT json_extract(p.value, '$.proposerID') FROM outbox o
-                JOIN pulled p ON p.type = 'suggestion' AND p.id = json_extract(o.args, '$.id')
-                WHERE o.name = 'suggestion.create' AND o.state = 'applied' LIMIT 1
-                """)
-        guard let person, PersonID(person) != nil else { return }
-        try db.execute(sql: "UPDATE installation SET person_id = ? WHERE id = 1", arguments: [person])
     }
 }

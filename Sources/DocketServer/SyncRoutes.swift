@@ -47,7 +47,7 @@ struct SyncRoutes {
         return jsonResponse(
             renderPullResponse(
                 cursor: page.cursor, hasMore: page.hasMore, reset: page.reset, lastMutationID: page.lastMutationID,
-                remaining: page.remaining,
+                remaining: page.remaining, personID: principal.personID?.rawValue,
                 changes: page.changes.map { PullChange(type: $0.type, id: $0.id, version: $0.version, deleted: $0.deleted, value: $0.value) }))
     }
 

@@ -10,7 +10,7 @@ struct ClientLogin: ParsableCommand {
     @OptionGroup var home: ClientHome
     @Option(help: "The server's URL, e.g. http://127.0.0.1:8080.") var server: String
     @Option(help: "A token (dkt_...) from `docket token issue` or `redeem`.") var token: String
-    @Option(help: "Your person id, when known (learned at the first sync otherwise).") var person: String?
+    @Option(help: "Your person id, when known (the first sync learns it otherwise).") var person: String?
 
     func run() throws {
         let url = try parseServer(server)

@@ -125,4 +125,17 @@ final class ProgressLog: @unchecked Sendable {
     private var steps: [SyncProgress] = []
     var all: [SyncProgress] { lock.withLock { steps } }
     func add(_ step: SyncProgress) { lock.withLock { steps.append(step) } }
+
+    @Test func aBareTokenLearnsItsPersonFromTheFirstPull() async throws {
+        let fixture = try ClientFixture(members: 1)
+        defer { fixture.remove() }
+        let member = fixture.members[0]
+        try await fixture.live { server in
+            let replica = try Replica(path: fixture.directory.appendingPathComponent("bare.db").path, newClientID: ClientFixture.newClientID)
+            try replica.login(serverURL: server.description, token: member.token, personID: nil, newClientID: ClientFixture.newClientID)
+            #expect(try replica.installation().personID == nil)
+            try await ClientFixture.engine(replica, server: server).sync()
+            #expect(try replica.installation().personID == member.id)
+        }
+    }
 }

@@ -59,4 +59,15 @@ import Testing
             #expect(series["slug"] == "reading-group")
         }
     }
+
+    @Test func aPullNamesThePersonTheTokenActsFor() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await server.application.test(.router) { client in
+            let body = #"{"protocol":1,"clientID":"0193f1c2-0000-7000-8000-0000000000aa","cursor":null}"#
+            let (status, page, _) = try await client.send(.post, "/v1/sync/pull", token: server.memberToken, json: body)
+            #expect(status == .ok)
+            #expect(page["personID"] == .string(server.member.rawValue))
+        }
+    }
 }
