@@ -8,8 +8,8 @@ public import ServiceLifecycle
 /// The service polls the database's change version four times a second (so
 /// writes by the CLI or another process count too); when it moved, each
 /// connected person whose visible entities changed gets `poke` with the new
-/// version. Every 20 s each stream gets a keep-alive. A stream that
-/// disconnects is dropped at its next write and costs nothing after.
+/// version. Every 20 s each stream gets a keep-alive. A stream whose
+/// client closes the connection is dropped at once and costs nothing after.
 public actor PokeHub: Service {
     /// A value sent down a stream: a poke with a version, or a keep-alive.
     enum Event: Sendable {

@@ -249,7 +249,7 @@ enum EventApp {
             #expect(await RawEventStream.wait([first, second], seconds: Self.patience) { $0.keepAliveCount >= 2 }, "no keep-alives: \(first.text) \(second.text)")
             #expect(first.pokeCount == 0 && second.pokeCount == 0)
 
-            // The first client goes away: the hub drops it (at a later write: a keep-alive).
+            // The first client goes away: the hub drops it.
             first.close()
             let afterLeaving = await EventApp.waitForCount(hub, 1, seconds: Self.patience)
             #expect(afterLeaving == 1, "a stream whose client left is still counted after \(Self.patience) s: \(afterLeaving)")
@@ -261,6 +261,25 @@ enum EventApp {
             second.close()
             let afterBoth = await EventApp.waitForCount(hub, 0, seconds: Self.patience)
             #expect(afterBoth == 0, "streams whose clients left are still counted after \(Self.patience) s: \(afterBoth)")
+        }
+    }
+
+    /// With no keep-alive due for ten minutes nothing is written, yet a client that closes its connection is dropped:
+    /// the server watches the connection, not only failed writes.
+    @Test func aClientThatLeavesIsDroppedWithoutAnyWrite() async throws {
+        let server = try TestServer()
+        defer { server.remove() }
+        try await EventApp.run(server, keepAlive: .seconds(600)) { hub, port, _ in
+            let leaving = try RawEventStream(port: port, token: server.memberToken)
+            let staying = try RawEventStream(port: port, token: server.organizerToken)
+            defer { leaving.close(); staying.close() }
+            #expect(await RawEventStream.wait([leaving, staying], seconds: Self.patience) { $0.isConnected })
+            #expect(await EventApp.waitForCount(hub, 2, seconds: Self.patience) == 2)
+            leaving.close()
+            let afterLeaving = await EventApp.waitForCount(hub, 1, seconds: Self.patience)
+            #expect(afterLeaving == 1, "a stream whose client left is still counted after \(Self.patience) s with no write: \(afterLeaving)")
+            staying.pump()
+            #expect(!staying.ended, "the other stream ended too: \(staying.text)")
         }
     }
 
