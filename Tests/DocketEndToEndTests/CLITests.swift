@@ -366,6 +366,8 @@ struct CLIFixture {
         .init(name: "unknown token subcommand", arguments: ["token", "frobnicate"], mentions: "frobnicate"),
         .init(name: "unknown option", arguments: ["series", "create", "--db", "$DB", "--slug", "x", "--title", "T", "--colour", "red"], mentions: "--colour"),
         .init(name: "serve with a bad --port", arguments: ["serve", "--db", "$DB", "--port", "eighty"], mentions: "eighty"),
+        .init(name: "serve keeping deletions for no days", arguments: ["serve", "--db", "$DB", "--tombstone-days", "0"], mentions: "--tombstone-days"),
+        .init(name: "serve with a rate limit of nothing", arguments: ["serve", "--db", "$DB", "--rate-limit", "0"], mentions: "--rate-limit"),
     ]
 
     @Test(arguments: failures)

@@ -19,16 +19,6 @@ enum DocketBinary {
         return URL(fileURLWithPath: ".build/debug/docket")
     }
 
-    /// Foundation's `Process.run()` crashes now and then on Linux (see `Spawned`); tests start children
-    /// through `Spawned` instead. Kept for tests that still hold a `Process`: serialized, which narrows the race.
-    private static let launchLock = NSLock()
-
-    static func launch(_ process: Process) throws {
-        launchLock.lock()
-        defer { launchLock.unlock() }
-        try process.run()
-    }
-
     /// What one run printed and how it ended.
     struct Outcome {
         var status: Int32

@@ -15,13 +15,7 @@ import Testing
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         let voters = [fixture.member, fixture.organizer] + (0..<4).map { try! StoreFixture.person(fixture.store, "Voter\($0)", role: "member", series: fixture.series) }
-        var ids: [String] = []
-        for index in 0..<5 {
-            let id = newID()
-            ids.append(id)
-            try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series, title: "S\(index)"), as: fixture.member)
-            fixture.clock.advance(seconds: 1)
-        }
+        var ids = try openSuggestions(5, fixture)
         var generator = SplitMix64(seed: 7)
         var ballots: [String: [[String]]] = [:]
         for round in 0..<30 {
@@ -79,6 +73,16 @@ import Testing
         }
     }
 
+    /// `count` new suggestions by the member, a second apart (so creation order is the tie-break order).
+    func openSuggestions(_ count: Int, _ fixture: StoreFixture) throws -> [String] {
+        try (0..<count).map { index in
+            let id = newID()
+            try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series, title: "S\(index)"), as: fixture.member)
+            fixture.clock.advance(seconds: 1)
+            return id
+        }
+    }
+
     /// A recount of `ballots` over `open` with Schulze, as the standing should show it.
     func recount(_ ballots: [[[String]]], open: [String]) throws -> TallyResult {
         let input = try TallyInput(
@@ -93,13 +97,7 @@ import Testing
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         let voters = (0..<6).map { try! StoreFixture.person(fixture.store, "V\($0)", role: "member", series: fixture.series) }
-        var ids: [String] = []
-        for index in 0..<80 {
-            let id = newID()
-            ids.append(id)
-            try fixture.store.run("suggestion.create", suggestionArgs(id, series: fixture.series, title: "S\(index)"), as: fixture.member)
-            fixture.clock.advance(seconds: 1)
-        }
+        let ids = try openSuggestions(80, fixture)
         var generator = SplitMix64(seed: 3)
         var ballots: [String: [[String]]] = [:]
         func vote() throws {
