@@ -23,6 +23,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Already built for Hummingbird; the offline client's HTTP/1.1 transport uses it directly.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // The public seminar page: templates and Markdown (DESIGN.md); both small and dependency-free.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        // /metrics: swift-metrics' API with the Prometheus text format (DESIGN.md).
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenSSL", providers: [.apt(["libssl-dev"])]),
@@ -33,10 +39,20 @@ let package = Package(
             dependencies: ["DocketCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // What the public sees: the seminar page, calendar, feed and bibliography, rendered from core values.
+        .target(
+            name: "DocketWeb",
+            dependencies: [
+                "DocketCore", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Ink", package: "Ink"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "DocketServer",
             dependencies: [
-                "DocketCore", "DocketAPI", "DocketStore",
+                "DocketCore", "DocketAPI", "DocketStore", "DocketWeb",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,6 +81,7 @@ let package = Package(
         // Built and run by scripts/bench only (release); not a product.
         .executableTarget(name: "DocketBench", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: strict),
+        .testTarget(name: "DocketWebTests", dependencies: ["DocketWeb", "DocketCore"], swiftSettings: strict),
         .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "DocketCore"], swiftSettings: strict),
         // Child processes for tests, without Foundation's Process (see Spawned.swift).
         .target(name: "DocketTestSupport", path: "Tests/DocketTestSupport", swiftSettings: strict),

@@ -24,6 +24,16 @@ public enum Routes {
         (.get, "/v1/series/{idOrSlug}/suggestions"),
         (.get, "/v1/series/{idOrSlug}/episodes"),
         (.get, "/v1/rounds/{id}/ballots"),
+        (.get, "/metrics"),
+        // The public site (HTML, calendar, feed, bibliography) for public series; no token needed.
+        (.get, "/"),
+        (.get, "/series/{slug}"),
+        (.get, "/series/{slug}/episodes/{number}"),
+        (.get, "/series/{slug}/calendar.ics"),
+        (.get, "/series/{slug}/episodes/{number}/calendar.ics"),
+        (.get, "/series/{slug}/feed.atom"),
+        (.get, "/series/{slug}/bibliography.bib"),
+        (.get, "/series/{slug}/episodes/{number}/bibliography.bib"),
     ]
 
     /// The methods allowed on `path`, or nil when no route has that path.
