@@ -26,8 +26,8 @@ let package = Package(
         // The public seminar page: templates and Markdown (DESIGN.md); both small and dependency-free.
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
-        // /metrics: swift-metrics' API with the Prometheus text format (DESIGN.md).
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        // /metrics in the Prometheus text format (DESIGN.md); its registry is used directly, so the
+        // swift-metrics facade it brings is not bootstrapped (tests build many apps in one process).
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
@@ -51,7 +51,6 @@ let package = Package(
             name: "DocketServer",
             dependencies: [
                 "DocketCore", "DocketAPI", "DocketStore", "DocketWeb",
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -75,6 +75,15 @@ public enum PushResultWire: Sendable {
     case rejected(Problem)
     case duplicate(status: String?, problem: JSONValue?)
 
+    /// The wire's `status`: applied, rejected or duplicate.
+    public var status: String {
+        switch self {
+        case .applied: "applied"
+        case .rejected: "rejected"
+        case .duplicate: "duplicate"
+        }
+    }
+
     /// The result object for mutation `id`.
     public func json(id: Int64) -> JSONValue {
         switch self {

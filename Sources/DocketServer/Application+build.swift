@@ -21,12 +21,19 @@ public func buildApplication(
 /// The router with every route and middleware, for in-process tests.
 public func buildRouter(store: Store, settings: ServerSettings, logger: Logger, hub: PokeHub? = nil) -> Router<AppContext> {
     let router = Router(context: AppContext.self)
-    router.add(middleware: RequestLogMiddleware(logger: logger))
+    let metrics = ServerMetrics()
+    let hub = hub ?? PokeHub(store: store, logger: logger)
+    router.add(middleware: RequestLogMiddleware(logger: logger, metrics: metrics))
     router.add(middleware: AuthMiddleware(store: store))
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(settings.rateLimit)))
     ReadRoutes(store: store).register(on: router)
-    SyncRoutes(store: store, settings: settings).register(on: router)
+    SyncRoutes(store: store, settings: settings, metrics: metrics).register(on: router)
     AccountRoutes(store: store, settings: settings).register(on: router)
-    EventRoutes(hub: hub ?? PokeHub(store: store, logger: logger)).register(on: router)
+    EventRoutes(hub: hub).register(on: router)
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition(streams: await hub.connectionCount, databasePath: store.path))))
+    }
     return router
 }

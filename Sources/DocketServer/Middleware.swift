@@ -12,6 +12,7 @@ import Logging
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let logger: Logger
+    let metrics: ServerMetrics
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var context = context
@@ -27,12 +28,14 @@ struct RequestLogMiddleware: RouterMiddleware {
         response.headers[.requestID] = context.requestID
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        // The route's pattern, never the raw path: a pasted token or an address must not reach the log.
+        let route = context.coreContext.endpointPath.value ?? "unmatched"
+        metrics.request(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
         logger.info(
             "request",
             metadata: [
                 "id": .string(context.requestID), "method": .string(request.method.rawValue),
-                // The route's pattern, never the raw path: a pasted token or an address must not reach the log.
-                "route": .string(context.coreContext.endpointPath.value ?? "unmatched"),
+                "route": .string(route),
                 "status": .stringConvertible(response.status.code),
                 "ms": .string(String(format: "%.2f", ms)),
             ])

@@ -8,6 +8,7 @@ import Hummingbird
 struct SyncRoutes {
     let store: Store
     let settings: ServerSettings
+    let metrics: ServerMetrics
 
     func register(on router: Router<AppContext>) {
         router.post("/v1/sync/push") { request, context in try await push(request, context) }
@@ -21,6 +22,7 @@ struct SyncRoutes {
         let outcome = try await store.push(
             actor: principal, clientID: push.clientID,
             mutations: push.mutations.map { IncomingMutation(id: $0.id, name: $0.name, at: $0.at, args: $0.args) })
+        let names = Dictionary(push.mutations.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let results = JSONValue.array(outcome.results.map { result in
             let wire: PushResultWire
             switch result.outcome {
@@ -28,6 +30,7 @@ struct SyncRoutes {
             case .rejected(let problem): wire = .rejected(problem)
             case .duplicate(let status, let problem): wire = .duplicate(status: status?.rawValue, problem: problem)
             }
+            metrics.mutation(names[result.id] ?? "", outcome: wire.status)
             return wire.json(id: result.id)
         })
         if outcome.gap {
@@ -62,7 +65,14 @@ struct SyncRoutes {
             guard let parsed = Timestamp(rfc3339: text) else { throw Problem(.badRequest, "at must be an RFC 3339 timestamp") }
             at = parsed
         }
-        let version = try store.run(name, args, as: principal, at: at)
+        let version: Int64
+        do {
+            version = try store.run(name, args, as: principal, at: at)
+        } catch {
+            metrics.mutation(name, outcome: "rejected")
+            throw error
+        }
+        metrics.mutation(name, outcome: "applied")
         return jsonResponse(["status": "applied", "version": .int(version)])
     }
 }

@@ -36,3 +36,8 @@ enum MutationRegistry {
     /// The names the server applies, sorted.
     static var names: [String] { handlers.keys.sorted() }
 }
+
+extension Store {
+    /// Every mutation name the server knows, sorted (bounded labels for metrics and docs).
+    public static var mutationNames: [String] { MutationRegistry.names }
+}
