@@ -29,6 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests a second each token may make (bursts of twice that); more get 429.", valueName: "n"))
     var rateLimit = 200
 
+    @Option(help: ArgumentHelp("Log lines as text or as one JSON object per line (for log collectors).", valueName: "text|json"))
+    var logFormat: LogFormat = .text
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     func validate() throws {
         guard (1...3650).contains(tombstoneDays) else { throw ValidationError("--tombstone-days must be between 1 and 3650") }
         guard (1...1_000_000).contains(rateLimit) else { throw ValidationError("--rate-limit must be between 1 and 1000000") }
@@ -37,7 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let path = try database.path()
         let store = try Store(path: path)
-        var logger = Logger(label: "docket")
+        var logger = switch logFormat {
+        case .text: Logger(label: "docket")
+        case .json: Logger(label: "docket") { JSONLogHandler(label: $0) }
+        }
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if demo {
             let demo = try store.loadDemo()

@@ -236,6 +236,41 @@ private func provision(db: String, name: String, series: String?, role: String?,
         #expect(list.split(separator: "\n").count == 2, "one token per start: \(list)")
     }
 
+    @Test func jsonLogsGiveOneObjectPerRequestWithItsIDAndMetricsCountIt() throws {
+        let dir = try TemporaryDirectory("json-log")
+        defer { dir.remove() }
+        let server = try ServerProcess(database: dir.path("docket.db"), arguments: ["--demo", "--log-format", "json"])
+        defer { server.stop(signal: SIGKILL) }
+        let token = try #require(server.demoToken)
+        let episodes = try server.request("GET", "/v1/series/ml-seminar/episodes", token: token)
+        #expect(episodes.status == 200)
+        let requestID = try #require(episodes.headers["x-request-id"])
+        let metrics = try server.request("GET", "/metrics")
+        #expect(metrics.status == 200)
+        #expect(
+            metrics.text.contains(#"docket_http_requests_total{method="GET",route="/v1/series/{idOrSlug}/episodes",status="200"} 1"#),
+            "\(metrics.text.prefix(2000))")
+        expectGracefulStop(server.stop(), "serve --log-format json")
+        let records = server.stderrText.split(separator: "\n").map { line -> [String: Any] in
+            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            #expect(object != nil, "not one JSON object: \(line)")
+            return object ?? [:]
+        }
+        let line = try #require(records.first { $0["id"] as? String == requestID }, "no log record for request \(requestID)")
+        #expect(line["message"] as? String == "request")
+        #expect(line["level"] as? String == "info")
+        #expect(line["route"] as? String == "/v1/series/{idOrSlug}/episodes")
+        #expect(line["status"] as? String == "200")
+        #expect(line["time"] is String && line["ms"] is String)
+        expectCleanOutput(server, secrets: [token], emails: [])
+    }
+
+    @Test func anUnknownLogFormatIsRefusedWithOneLine() throws {
+        let result = try docket(["serve", "--db", "/tmp/unused.db", "--log-format", "xml"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("log-format"), "\(result.stderr)")
+    }
+
     @Test func serveRefusesABusyPortWithOneLine() throws {
         let dir = try TemporaryDirectory("busy")
         defer { dir.remove() }
