@@ -50,11 +50,12 @@ extension Store {
         return found.principal
     }
 
-    /// The same look-up without blocking the caller's thread (for the server).
+    /// The same look-up for the server: the read on the caller's thread (see `pull`), the occasional
+    /// last-used write without blocking it.
     public func authenticate(secret: String) async throws -> Principal? {
         guard let hash = Store.tokenHash(secret) else { return nil }
         let now = environment.now().milliseconds
-        guard let found = try await pool.read(lookUpToken(hash, now: now)) else { return nil }
+        guard let found = try readHere(lookUpToken(hash, now: now)) else { return nil }
         if found.stale { try await pool.write(markUsed(found.principal, now: now)) }
         return found.principal
     }

@@ -40,6 +40,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// A read on the caller's thread, also from async code (where `pool.read` would hop to GRDB's queue).
+    func readHere<T>(_ value: (Database) throws -> T) throws -> T {
+        try pool.read(value)
+    }
+
     /// The names of the migrations the binary carries, in order.
     public static var migrationNames: [String] { EmbeddedSchema.migrations.map(\.name) }
 
