@@ -69,8 +69,9 @@ enum ChangeLog {
         return last
     }
 
-    static func nextVersion(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + 1 WHERE id = 1 RETURNING version")!
+    /// Takes `count` new versions from the clock and returns the last of them.
+    static func nextVersion(_ db: Database, count: Int64 = 1) throws -> Int64 {
+        try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + ? WHERE id = 1 RETURNING version", arguments: [count])!
     }
 
     /// Whether the stored change row (nil: never written) already holds `snapshot` with the same audiences.

@@ -130,11 +130,29 @@ extension Store {
                     .sorted { $0.version < $1.version }.prefix(limit + 1))
             }
             let hasMore = changes.count > limit
-            if hasMore { changes.removeLast() }
+            if hasMore {
+                let next = changes.removeLast().version
+                // A page ends at a version, and the next one starts after it: never end inside a group of
+                // losses sharing a version (older releases wrote them so), or the rest would be skipped.
+                // End before the group; when the group is the whole page, carry all of it, over the limit.
+                if changes.last?.version == next {
+                    if changes.first!.version != next {
+                        changes.removeAll { $0.version == next }
+                    } else {
+                        changes = try Store.lostSight(since: next - 1, through: next, limit: Int.max, actor: actor, db)
+                    }
+                }
+            }
             let through = hasMore ? changes.last!.version : clock.version
             var remaining: Int64?
             if hasMore {
-                remaining = try Int64.fetchOne(db, cached: "SELECT count(*) FROM change WHERE version > ?", arguments: [through])
+                remaining = try Int64.fetchOne(
+                    db,
+                    cached: """
+                        SELECT (SELECT count(*) FROM change WHERE version > :through)
+                            + (SELECT count(*) FROM lost_sight WHERE person_id IN (:me, '') AND version > :through)
+                        """,
+                    arguments: ["through": through, "me": actor.personID?.rawValue ?? ""])
             }
             return PullPage(
                 cursor: Cursor(databaseID: clock.databaseID, epoch: epoch, version: through).encoded, hasMore: hasMore, reset: reset,
@@ -173,7 +191,7 @@ extension Store {
     }
 
     /// Deletions for the entities the reader lost sight of after `since` and cannot see now, in version order.
-    static func lostSight(since: Int64, limit: Int, actor: Principal, _ db: Database) throws -> [PulledChange] {
+    static func lostSight(since: Int64, through: Int64 = .max, limit: Int, actor: Principal, _ db: Database) throws -> [PulledChange] {
         guard !actor.isAdmin else { return [] }
         // Most pulls have no losses to carry: ask the primary key first, which costs a fraction of the full query.
         guard try Bool.fetchOne(
@@ -184,10 +202,12 @@ extension Store {
         let sql = """
             SELECT max(l.version) AS version, l.type, l.entity_id FROM lost_sight l
             JOIN change c ON c.type = l.type AND c.entity_id = l.entity_id AND c.deleted = 0
-            WHERE l.version > :since AND l.person_id IN (:me, '') AND NOT \(ChangeLog.visibleToReader)
+            WHERE l.version > :since AND l.version <= :through AND l.person_id IN (:me, '') AND NOT \(ChangeLog.visibleToReader)
             GROUP BY l.type, l.entity_id ORDER BY version LIMIT :limit
             """
-        let arguments: StatementArguments = ["since": since, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": false]
+        let arguments: StatementArguments = [
+            "since": since, "through": through, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": false,
+        ]
         return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
             PulledChange(type: row["type"], id: row["entity_id"], version: row["version"], deleted: true, value: nil)
         }

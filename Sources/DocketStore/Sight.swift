@@ -125,14 +125,19 @@ enum Sight {
             arguments: ["type": key.type, "id": key.id, "reader": reader]) ?? false
     }
 
-    /// Writes the losses and epochs a mutation collected, at one new version when anything was lost.
+    /// Writes the losses and epochs a mutation collected: each loss at its own new version.
+    ///
+    /// One version per row, never one shared by many: pull pages end at a version, so a page
+    /// boundary inside a group of equal versions would skip the rest of the group.
     static func record(_ context: MutationContext) throws {
-        if !context.lostSight.isEmpty {
-            let version = try ChangeLog.nextVersion(context.db)
-            for (person, key) in context.lostSight {
+        var seen: Set<String> = []
+        let losses = context.lostSight.filter { seen.insert("\($0.person) \($0.key.type):\($0.key.id)").inserted }
+        if !losses.isEmpty {
+            let last = try ChangeLog.nextVersion(context.db, count: Int64(losses.count))
+            for (offset, (person, key)) in losses.enumerated() {
                 try context.db.execute(
                     cached: "INSERT OR IGNORE INTO lost_sight (version, person_id, type, entity_id, changed_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [version, person, key.type, key.id, context.now.milliseconds])
+                    arguments: [last - Int64(losses.count - 1 - offset), person, key.type, key.id, context.now.milliseconds])
             }
         }
         for person in context.epochRaised.sorted() {
