@@ -126,7 +126,7 @@ enum Loaders {
             recordingURL: row["recording_url"],
             suggestionID: (row["suggestion_id"] as String?).map(SuggestionID.init(trusted:)), papers: papers,
             presenters: presenters, links: links,
-            relatedEpisodeIDs: stringList(row["related_episode_ids"]).map(EpisodeID.init(trusted:)),
+            relatedEpisodeIDs: stringList(row["related_episode_ids"]).map(EpisodeID.init(trusted:)), sequence: row["sequence"],
             createdAt: Timestamp(milliseconds: row["created_at"]), updatedAt: Timestamp(milliseconds: row["updated_at"]))
     }
 

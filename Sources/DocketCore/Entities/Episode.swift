@@ -71,6 +71,8 @@ public struct Episode: Hashable, Sendable {
     public var presenters: [Presenter]
     public var links: [Link]
     public var relatedEpisodeIDs: [EpisodeID]
+    /// How often the start, duration, location or status (cancelled) changed: a calendar's `SEQUENCE`.
+    public var sequence: Int
     public var createdAt: Timestamp
     public var updatedAt: Timestamp
 
@@ -78,7 +80,7 @@ public struct Episode: Hashable, Sendable {
         id: EpisodeID, seriesID: SeriesID, number: Int?, title: String, startsAt: Timestamp, durationMinutes: Int,
         status: EpisodeStatus, abstract: String?, location: String?, streamURL: String?, recordingURL: String?,
         suggestionID: SuggestionID?, papers: [EpisodePaper], presenters: [Presenter], links: [Link],
-        relatedEpisodeIDs: [EpisodeID], createdAt: Timestamp, updatedAt: Timestamp
+        relatedEpisodeIDs: [EpisodeID], sequence: Int = 0, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.id = id
         self.seriesID = seriesID
@@ -96,6 +98,7 @@ public struct Episode: Hashable, Sendable {
         self.presenters = presenters
         self.links = links
         self.relatedEpisodeIDs = relatedEpisodeIDs
+        self.sequence = sequence
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -113,7 +116,7 @@ public struct Episode: Hashable, Sendable {
                 ["personID": .string($0.personID.rawValue), "role": .string($0.role.rawValue), "status": .string($0.status.rawValue)]
             }),
             "links": .array(links.map { ["label": .string($0.label), "url": .string($0.url)] }),
-            "relatedEpisodeIDs": .strings(relatedEpisodeIDs.map(\.rawValue)),
+            "relatedEpisodeIDs": .strings(relatedEpisodeIDs.map(\.rawValue)), "sequence": .int(Int64(sequence)),
             "createdAt": .string(createdAt.rfc3339), "updatedAt": .string(updatedAt.rfc3339),
         ]
     }

@@ -93,7 +93,11 @@ enum EpisodeMutations {
             papers: papers ?? [], presenters: presenters ?? [], related: related ?? [], series: facts.series, self: id, path: "args.set",
             actor: context.actor, context.db)
         try Merge.check(.episode, id.rawValue, fields: fields, baseVersion: update.baseVersion, context)
+        let moved = try movesInCalendar(id, assignments, context.db)
         try Updates.apply(table: "episode", id: id.rawValue, assignments, context)
+        if moved {
+            try context.db.execute(cached: "UPDATE episode SET sequence = sequence + 1 WHERE id = ?", arguments: [id.rawValue])
+        }
         if let papers {
             try context.db.execute(cached: "DELETE FROM episode_paper WHERE episode_id = ?", arguments: [id.rawValue])
             try writePapers(papers, episode: id, context)
@@ -120,7 +124,7 @@ enum EpisodeMutations {
         try context.require(.organizer, in: facts.series, field: "args.id")
         guard facts.status == .scheduled else { throw Problem(.conflict, "only a scheduled episode can be cancelled; this one is \(facts.status.rawValue)") }
         try context.db.execute(
-            cached: "UPDATE episode SET status = 'cancelled', number = NULL, updated_at = ? WHERE id = ?",
+            cached: "UPDATE episode SET status = 'cancelled', number = NULL, sequence = sequence + 1, updated_at = ? WHERE id = ?",
             arguments: [context.now.milliseconds, id.rawValue])
         context.touch(.episode, id.rawValue)
         try Numbering.renumber(series: facts.series, context, newlyHeld: nil)
@@ -138,6 +142,18 @@ enum EpisodeMutations {
             throw Problem.invalid("args.id", "names an unknown episode")
         }
         return (series, EpisodeStatus(rawValue: row["status"])!)
+    }
+
+    /// Whether `assignments` change the episode's duration or location, which calendars show as a
+    /// new version of the event (its `SEQUENCE` grows); setting a field to its value changes nothing.
+    private static func movesInCalendar(
+        _ id: EpisodeID, _ assignments: [(String, (any DatabaseValueConvertible)?)], _ db: Database
+    ) throws -> Bool {
+        let watched = assignments.filter { $0.0 == "duration_minutes" || $0.0 == "location" }
+        guard !watched.isEmpty,
+            let row = try Row.fetchOne(db, cached: "SELECT duration_minutes, location FROM episode WHERE id = ?", arguments: [id.rawValue])
+        else { return false }
+        return watched.contains { column, value in (row[column] as DatabaseValue) != (value?.databaseValue ?? .null) }
     }
 
     private static func readPapers(_ args: inout Args) -> [EpisodePaper]? {
