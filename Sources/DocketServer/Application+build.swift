@@ -28,6 +28,7 @@ public func buildRouter(store: Store, settings: ServerSettings, logger: Logger, 
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(settings.rateLimit)))
     ReadRoutes(store: store).register(on: router)
     FeedRoutes(store: store, settings: settings).register(on: router)
+    BibliographyRoutes(store: store).register(on: router)
     SyncRoutes(store: store, settings: settings, metrics: metrics).register(on: router)
     AccountRoutes(store: store, settings: settings).register(on: router)
     EventRoutes(hub: hub).register(on: router)

@@ -10,7 +10,7 @@ struct Docket: AsyncParsableCommand {
         discussion: "Every command that takes --db also reads DOCKET_DB. Admin commands may run while the server runs on the same file.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeriesCommand.self, PersonCommand.self, TokenCommand.self,
-            BackupCommand.self, RestoreCommand.self, TallyCommand.self, ClientCommand.self,
+            BackupCommand.self, RestoreCommand.self, TallyCommand.self, ClientCommand.self, MailInCommand.self,
         ])
 }
 

@@ -527,7 +527,7 @@ enum BadCredential: String, Sendable, CaseIterable {
         let fixture = try BadInputFixture()
         defer { fixture.server.remove() }
         let routes: [(HTTPRequest.Method, String)] = [
-            (.get, "/"), (.get, "/v1"), (.get, "/v1/nothing-here"), (.post, "/v1/sync/pushx"), (.post, "/v1/sync"),
+            (.get, "/index.html"), (.get, "/v1"), (.get, "/v1/nothing-here"), (.post, "/v1/sync/pushx"), (.post, "/v1/sync"),
             (.get, "/v1/auth/tokens/abc/extra"), (.get, "/v2/series"), (.get, "/v1/series/reading-group/rounds"),
             (.get, "/healthz/deep"), (.delete, "/v1/auth"), (.get, "/v1/series/\(BadInput.unknownID)"),
             (.get, "/v1/series/no-such-series/episodes"), (.get, "/" + String(repeating: "a", count: 8000)),

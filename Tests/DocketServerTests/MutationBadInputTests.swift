@@ -631,6 +631,21 @@ enum BadCases {
             bad(m, "paperID wrong type", [("paper", nil), ("paperID", 7)], field: "args.paperID"),
             bad(m, "paperID not a UUID", [("paper", nil), ("paperID", "paper-1")], field: "args.paperID"),
         ]
+        // A pasted BibTeX entry instead of the paper fields.
+        let entry: JSONValue = "@misc{k,\n  title = {Pasted paper}\n}"
+        cases += [
+            bad(m, "bibtex wrong type", [("paper", nil), ("bibtex", 42)], field: "args.bibtex"),
+            bad(m, "bibtex over-long (20001)", [("paper", nil), ("bibtex", BadInput.long(20_001))], field: "args.bibtex"),
+            bad(m, "bibtex blank", [("paper", nil), ("bibtex", "")], field: "args.bibtex"),
+            bad(m, "bibtex unreadable (missing comma)", [("paper", nil), ("bibtex", "@article{k,\n title = {X}\n year = 2020\n}")], field: "args.bibtex"),
+            bad(m, "bibtex unreadable (unterminated brace)", [("paper", nil), ("bibtex", "@article{k,\n title = {X\n")], field: "args.bibtex"),
+            bad(m, "bibtex with no entry", [("paper", nil), ("bibtex", "just a title")], field: "args.bibtex"),
+            bad(m, "bibtex with two entries", [("paper", nil), ("bibtex", "@misc{a, title={A}}\n@misc{b, title={B}}")], field: "args.bibtex"),
+            bad(m, "bibtex without title", [("paper", nil), ("bibtex", "@misc{k, author = {Ann Author}}")], field: "args.bibtex"),
+            bad(m, "bibtex with a bad DOI", [("paper", nil), ("bibtex", "@misc{k, title = {T}, doi = {nonsense}}")], field: "args.bibtex"),
+            bad(m, "both paper and bibtex", [("bibtex", entry)], field: "args.bibtex"),
+            bad(m, "both paperID and bibtex", [("paper", nil), ("paperID", "$paper"), ("bibtex", entry)], field: "args.bibtex"),
+        ]
         cases += [invisible(m, .outsider, field: "args.seriesID"), forbidden(m, .outsider, visibility: "public")]
         return cases
     }()

@@ -12,18 +12,7 @@ enum SuggestionMutations {
         if args.has("title") && title == nil && args.isValid { args.fail("title", "must not be empty") }
         let pitch = args.optionalString("pitch", maxLength: 20_000, trim: false)
         let tags = readTags(&args)
-        var paperFields: PaperFields?
-        var paperID: PaperID?
-        switch (args.raw("paper").map { !$0.isNull } ?? false, args.raw("paperID").map { !$0.isNull } ?? false) {
-        case (true, true): args.fail("paperID", "give either paper or paperID, not both")
-        case (false, false): args.fail("paper", "is required (or paperID)")
-        case (true, false):
-            if var paper = args.object("paper") {
-                paperFields = PaperFields.read(&paper)
-                args.absorb(paper)
-            }
-        case (false, true): paperID = args.id("paperID", PaperKind.self)
-        }
+        let (paperFields, paperID) = readPaper(&args)
         try args.finish()
         guard let id, let seriesID else { return }
         let proposer = try context.person()
@@ -54,6 +43,34 @@ enum SuggestionMutations {
         // A member is already seen by the series; only an administrator proposing from outside it becomes visible there.
         if try context.role(of: proposer, in: seriesID) == nil { context.touch(.person, proposer.rawValue) }
     }
+
+    /// The paper of a new suggestion: exactly one of `paper` (fields), `paperID`, or `bibtex` (one pasted entry).
+    private static func readPaper(_ args: inout Args) -> (PaperFields?, PaperID?) {
+        func given(_ key: String) -> Bool { args.raw(key).map { !$0.isNull } ?? false }
+        switch (given("paper"), given("paperID"), given("bibtex")) {
+        case (true, true, _): args.fail("paperID", "give either paper or paperID, not both")
+        case (true, _, true), (_, true, true): args.fail("bibtex", "give one of paper, paperID and bibtex, not several")
+        case (false, false, false): args.fail("paper", "is required (or paperID, or bibtex)")
+        case (true, false, false):
+            guard var paper = args.object("paper") else { break }
+            let fields = PaperFields.read(&paper)
+            args.absorb(paper)
+            return (fields, nil)
+        case (false, true, false): return (nil, args.id("paperID", PaperKind.self))
+        case (false, false, true):
+            // Not trimmed, so the lines an error names are the lines as pasted.
+            guard let text = args.string("bibtex", maxLength: maxBibTeXLength, trim: false) else { break }
+            do {
+                return (try BibTeXParser.entry(text).paperFields(), nil)
+            } catch {
+                args.fail("bibtex", error.description)
+            }
+        }
+        return (nil, nil)
+    }
+
+    /// The longest pasted BibTeX entry `suggestion.create` reads, in Unicode scalars.
+    static let maxBibTeXLength = 20_000
 
     /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
     private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> PaperID {
