@@ -80,9 +80,10 @@ let package = Package(
         // Built and run by scripts/bench only (release); not a product.
         .executableTarget(name: "DocketBench", dependencies: ["DocketCore", "DocketStore"], swiftSettings: strict),
         .testTarget(name: "DocketCoreTests", dependencies: ["DocketCore"], swiftSettings: strict),
-        .testTarget(name: "DocketWebTests", dependencies: ["DocketWeb", "DocketCore"], swiftSettings: strict),
+        .testTarget(name: "DocketWebTests", dependencies: ["DocketWeb", "DocketCore", "DocketTestSupport"], swiftSettings: strict),
         .testTarget(name: "DocketAPITests", dependencies: ["DocketAPI", "DocketCore"], swiftSettings: strict),
-        // Child processes for tests, without Foundation's Process (see Spawned.swift).
+        // Child processes for tests, without Foundation's Process (see Spawned.swift), and the readers of
+        // calendar and feed text the calendar tests share.
         .target(name: "DocketTestSupport", path: "Tests/DocketTestSupport", swiftSettings: strict),
         // GRDB: to write rows older releases wrote, which today's handlers no longer produce.
         .testTarget(

@@ -11,10 +11,6 @@ import NIOCore
 import Synchronization
 import Testing
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// The calendar and feed routes on a real database file holding the demo seminar (Europe/Berlin; episode 1 on
 /// 2020-03-24 at 14:00Z, before the spring change, the rest at 13:00Z), plus a members-only series.
 @Suite struct FeedRoutesTests {
@@ -30,27 +26,27 @@ import FoundationXML
             let (status, headers, text) = try await client.get("\(Self.demo)/calendar.ics")
             #expect(status == .ok)
             #expect(headers[.contentType] == "text/calendar; charset=utf-8")
-            let calendar = try ICS(text)
-            let events = calendar.components("VEVENT")
+            let calendar = try ICSReader.parse(text)
+            let events = calendar.children("VEVENT")
             #expect(events.count == 15)
-            #expect(events.map { $0["UID"] } == page.episodes.map { "\($0.id.rawValue)@docket" })
+            #expect(events.map { $0.value("UID") } == page.episodes.map { "\($0.id.rawValue)@docket" })
             // 15:00 on the Berlin wall clock each time: 14:00Z in CET, 13:00Z in CEST.
-            #expect(events.allSatisfy { $0.line("DTSTART")?.hasPrefix("DTSTART;TZID=Europe/Berlin:") == true })
-            #expect(events.allSatisfy { $0["DTSTART"]?.hasSuffix("T150000") == true })
-            #expect(events.map { $0["DTSTART"] } == page.episodes.map { Self.berlin($0.startsAt) })
+            #expect(events.allSatisfy { $0.property("DTSTART")?.line.hasPrefix("DTSTART;TZID=Europe/Berlin:") == true })
+            #expect(events.allSatisfy { $0.value("DTSTART")?.hasSuffix("T150000") == true })
+            #expect(events.map { $0.value("DTSTART") } == page.episodes.map { Self.berlin($0.startsAt) })
             #expect(page.episodes[0].startsAt == Timestamp(rfc3339: "2020-03-24T14:00:00.000Z"))
             #expect(page.episodes[1].startsAt == Timestamp(rfc3339: "2020-03-31T13:00:00.000Z"))
-            let zone = calendar.components("VTIMEZONE")
-            #expect(zone.first?["TZID"] == "Europe/Berlin")
-            let daylight = calendar.components("DAYLIGHT")
+            let zone = calendar.children("VTIMEZONE")
+            #expect(zone.first?.value("TZID") == "Europe/Berlin")
+            let daylight = zone.flatMap { $0.children("DAYLIGHT") }
             #expect(daylight.count == 1)
-            #expect(daylight.first?["DTSTART"] == "20200329T020000")
-            #expect(daylight.first?["TZOFFSETFROM"] == "+0100" && daylight.first?["TZOFFSETTO"] == "+0200")
-            #expect(events[0]["URL"] == "http://\(Self.host)\(Self.demo)/episodes/1")
-            #expect(events.map { $0["STATUS"] } == Array(repeating: "CONFIRMED", count: 15))
-            #expect(events.map { $0["SEQUENCE"] } == Array(repeating: "0", count: 15))
+            #expect(daylight.first?.value("DTSTART") == "20200329T020000")
+            #expect(daylight.first?.value("TZOFFSETFROM") == "+0100" && daylight.first?.value("TZOFFSETTO") == "+0200")
+            #expect(events[0].value("URL") == "http://\(Self.host)\(Self.demo)/episodes/1")
+            #expect(events.map { $0.value("STATUS") } == Array(repeating: "CONFIRMED", count: 15))
+            #expect(events.map { $0.value("SEQUENCE") } == Array(repeating: "0", count: 15))
             #expect(events[0].text("DESCRIPTION")?.contains("Hidden fluid mechanics") == true)
-            #expect(calendar.lines.allSatisfy { $0.utf8.count <= 75 })
+            #expect(ICSReader.physicalLines(Array(text.utf8)).allSatisfy { $0.count <= 75 })
         }
     }
 
@@ -62,10 +58,10 @@ import FoundationXML
             let (status, headers, text) = try await client.get("\(Self.demo)/episodes/3/calendar.ics")
             #expect(status == .ok)
             #expect(headers[.contentType] == "text/calendar; charset=utf-8")
-            let calendar = try ICS(text)
-            #expect(calendar.components("VEVENT").map { $0["UID"] } == ["\(three.id.rawValue)@docket"])
-            #expect(calendar.components("VEVENT").first?.text("SUMMARY") == "Model-driven Machine Learning #3: \(three.title)")
-            #expect(calendar.components("VTIMEZONE").count == 1)
+            let calendar = try ICSReader.parse(text)
+            #expect(calendar.children("VEVENT").map { $0.value("UID") } == ["\(three.id.rawValue)@docket"])
+            #expect(calendar.children("VEVENT").first?.text("SUMMARY") == "Model-driven Machine Learning #3: \(three.title)")
+            #expect(calendar.children("VTIMEZONE").count == 1)
         }
     }
 
@@ -95,26 +91,26 @@ import FoundationXML
         defer { fixture.remove() }
         let fifteen = try #require(try fixture.store.publicSeries(slug: "ml-seminar")?.episode(number: 15))
         try await fixture.app.test(.router) { client in
-            let before = try ICS(try await client.get("\(Self.demo)/episodes/15/calendar.ics").2)
-            let feedBefore = try AtomTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
+            let before = try ICSReader.parse(try await client.get("\(Self.demo)/episodes/15/calendar.ics").2)
+            let feedBefore = try XMLTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
             fixture.advance(minutes: 10)
             try fixture.store.run("episode.reschedule", ["id": .string(fifteen.id.rawValue), "startsAt": "2020-09-29T13:00:00.000Z"])
-            let after = try ICS(try await client.get("\(Self.demo)/episodes/15/calendar.ics").2)
-            let (old, new) = (try #require(before.components("VEVENT").first), try #require(after.components("VEVENT").first))
-            #expect(old["UID"] == new["UID"])
-            #expect(old["SEQUENCE"] == "0" && new["SEQUENCE"] == "1")
-            #expect(old["DTSTART"] == "20200922T150000" && new["DTSTART"] == "20200929T150000")
-            #expect((old["DTSTAMP"] ?? "") < (new["DTSTAMP"] ?? ""))
-            let feedAfter = try AtomTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
+            let after = try ICSReader.parse(try await client.get("\(Self.demo)/episodes/15/calendar.ics").2)
+            let (old, new) = (try #require(before.children("VEVENT").first), try #require(after.children("VEVENT").first))
+            #expect(old.value("UID") == new.value("UID"))
+            #expect(old.value("SEQUENCE") == "0" && new.value("SEQUENCE") == "1")
+            #expect(old.value("DTSTART") == "20200922T150000" && new.value("DTSTART") == "20200929T150000")
+            #expect((old.value("DTSTAMP") ?? "") < (new.value("DTSTAMP") ?? ""))
+            let feedAfter = try XMLTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
             let id = "urn:uuid:\(fifteen.id.rawValue)"
-            let updated = { (feed: AtomTree.Node) in feed.children("entry").first { $0.child("id")?.text == id }?.child("updated")?.text }
+            let updated = { (feed: XMLTree.Node) in feed.children("entry").first { $0.child("id")?.text == id }?.child("updated")?.text }
             let (then, now) = (try #require(updated(feedBefore)), try #require(updated(feedAfter)))
             #expect(Timestamp(rfc3339: now)! > Timestamp(rfc3339: then)!)
             #expect(feedAfter.children("entry").first?.child("id")?.text == id)
             #expect(feedAfter.child("updated")?.text == now)
             // The rescheduled one's neighbours did not move: their sequence stays.
-            let all = try ICS(try await client.get("\(Self.demo)/calendar.ics").2).components("VEVENT")
-            #expect(all.filter { $0["SEQUENCE"] == "1" }.map { $0["UID"] } == [new["UID"]])
+            let all = try ICSReader.parse(try await client.get("\(Self.demo)/calendar.ics").2).children("VEVENT")
+            #expect(all.filter { $0.value("SEQUENCE") == "1" }.map { $0.value("UID") } == [new.value("UID")])
         }
     }
 
@@ -125,14 +121,14 @@ import FoundationXML
         fixture.advance(minutes: 5)
         try fixture.store.run("episode.cancel", ["id": .string(fifteen.id.rawValue)])
         try await fixture.app.test(.router) { client in
-            let events = try ICS(try await client.get("\(Self.demo)/calendar.ics").2).components("VEVENT")
-            let event = try #require(events.first { $0["UID"] == "\(fifteen.id.rawValue)@docket" })
-            #expect(event["STATUS"] == "CANCELLED")
-            #expect(event["SEQUENCE"] == "1")
-            #expect(event["URL"] == "http://\(Self.host)\(Self.demo)")
-            #expect(events.filter { $0["STATUS"] == "CANCELLED" }.count == 1)
+            let events = try ICSReader.parse(try await client.get("\(Self.demo)/calendar.ics").2).children("VEVENT")
+            let event = try #require(events.first { $0.value("UID") == "\(fifteen.id.rawValue)@docket" })
+            #expect(event.value("STATUS") == "CANCELLED")
+            #expect(event.value("SEQUENCE") == "1")
+            #expect(event.value("URL") == "http://\(Self.host)\(Self.demo)")
+            #expect(events.filter { $0.value("STATUS") == "CANCELLED" }.count == 1)
             #expect(try await client.get("\(Self.demo)/episodes/15/calendar.ics").0 == .notFound)
-            let feed = try AtomTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
+            let feed = try XMLTree.parse(try await client.get("\(Self.demo)/feed.atom").2)
             #expect(feed.children("entry").first?.child("title")?.text == "\(fifteen.title) (cancelled)")
         }
     }
@@ -145,7 +141,7 @@ import FoundationXML
             let (status, headers, text) = try await client.get("\(Self.demo)/feed.atom")
             #expect(status == .ok)
             #expect(headers[.contentType] == "application/atom+xml; charset=utf-8")
-            let feed = try AtomTree.parse(text)
+            let feed = try XMLTree.parse(text)
             let entries = feed.children("entry")
             #expect(entries.count == 15)
             #expect(Set(entries.compactMap { $0.child("id")?.text }) == Set(page.episodes.map { "urn:uuid:\($0.id.rawValue)" }))
@@ -193,11 +189,11 @@ import FoundationXML
             #expect(calendar.headers["content-type"] == "text/calendar; charset=utf-8")
             #expect(Array(calendar.body.prefix(17)) == Array("BEGIN:VCALENDAR\r\n".utf8))
             #expect(Array(calendar.body.suffix(15)) == Array("END:VCALENDAR\r\n".utf8))
-            let events = try ICS(String(decoding: calendar.body, as: UTF8.self)).components("VEVENT")
-            #expect(events.first?["URL"] == "https://seminar.example.org\(Self.demo)/episodes/1")
+            let events = try ICSReader.parse(String(decoding: calendar.body, as: UTF8.self)).children("VEVENT")
+            #expect(events.first?.value("URL") == "https://seminar.example.org\(Self.demo)/episodes/1")
             let feed = try await RawGet.fetch(port: port, path: "\(Self.demo)/feed.atom", host: "[::1]:8080", proto: nil)
             #expect(feed.headers["content-type"] == "application/atom+xml; charset=utf-8")
-            let links = try AtomTree.parse(String(decoding: feed.body, as: UTF8.self)).children("link").compactMap { $0.attributes["href"] }
+            let links = try XMLTree.parse(String(decoding: feed.body, as: UTF8.self)).children("link").compactMap { $0.attributes["href"] }
             #expect(links.contains("http://[::1]:8080\(Self.demo)/feed.atom"))
         }
     }
@@ -212,7 +208,7 @@ import FoundationXML
             let text = String(decoding: answer.body, as: UTF8.self)
             #expect(!text.contains("evil") && !text.contains("gopher"))
             // The address the server was told to listen on instead.
-            #expect(try ICS(text).components("VEVENT").first?["URL"] == "http://127.0.0.1:0\(Self.demo)/episodes/1")
+            #expect(try ICSReader.parse(text).children("VEVENT").first?.value("URL") == "http://127.0.0.1:0\(Self.demo)/episodes/1")
         }
     }
 }
@@ -224,6 +220,11 @@ struct RawGet {
     let status: Int
     let headers: [String: String]
     let body: [UInt8]
+
+    /// The server sent no whole response in time.
+    struct Incomplete: Error {
+        let reason: String
+    }
 
     static func fetch(port: Int, path: String, host: String, proto: String?) async throws -> RawGet {
         let socket = try LoopbackSocket(port: port, sendTimeout: 10, receiveTimeout: nil)
@@ -238,7 +239,7 @@ struct RawGet {
             guard let chunk = try socket.receive() else { break }
             if chunk.isEmpty { try await Task.sleep(for: .milliseconds(20)) } else { bytes += chunk }
         }
-        guard let answer = RawGet(bytes) else { throw ICS.Malformed(reason: "no whole response within 10 s") }
+        guard let answer = RawGet(bytes) else { throw Incomplete(reason: "no whole response within 10 s") }
         return answer
     }
 
@@ -326,130 +327,5 @@ extension FeedRoutesTests {
             [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(instant.milliseconds) / 1000))
         let two = { (value: Int?) in String(format: "%02d", value ?? 0) }
         return "\(parts.year ?? 0)\(two(parts.month))\(two(parts.day))T\(two(parts.hour))\(two(parts.minute))\(two(parts.second))"
-    }
-}
-
-/// An iCalendar text unfolded into content lines and flat components (nesting is not kept).
-struct ICS {
-    struct Component {
-        let name: String
-        var lines: [String] = []
-
-        /// The whole content line of property `name`.
-        func line(_ name: String) -> String? {
-            lines.first { $0.hasPrefix(name + ":") || $0.hasPrefix(name + ";") }
-        }
-
-        /// The raw value of property `name` (after the first colon).
-        subscript(_ name: String) -> String? {
-            guard let line = line(name), let colon = line.firstIndex(of: ":") else { return nil }
-            return String(line[line.index(after: colon)...])
-        }
-
-        /// A TEXT value unescaped.
-        func text(_ name: String) -> String? {
-            guard let value = self[name] else { return nil }
-            var out = ""
-            var escaping = false
-            for character in value {
-                if escaping {
-                    out.append(character == "n" || character == "N" ? "\n" : character)
-                    escaping = false
-                } else if character == "\\" {
-                    escaping = true
-                } else {
-                    out.append(character)
-                }
-            }
-            return out
-        }
-    }
-
-    struct Malformed: Error {
-        let reason: String
-    }
-
-    /// The physical lines, split at CRLF.
-    let lines: [String]
-    private var all: [Component] = []
-
-    init(_ text: String) throws {
-        guard text.hasSuffix("\r\n") else { throw Malformed(reason: "no final CRLF") }
-        lines = text.components(separatedBy: "\r\n").dropLast()
-        var unfolded: [String] = []
-        for line in lines {
-            guard !line.contains("\n"), !line.contains("\r") else { throw Malformed(reason: "a bare line break") }
-            if line.hasPrefix(" ") {
-                guard !unfolded.isEmpty else { throw Malformed(reason: "a leading continuation") }
-                unfolded[unfolded.count - 1] += line.dropFirst()
-            } else {
-                unfolded.append(line)
-            }
-        }
-        var open: [Component] = []
-        for line in unfolded {
-            if line.hasPrefix("BEGIN:") {
-                open.append(Component(name: String(line.dropFirst(6))))
-            } else if line.hasPrefix("END:") {
-                guard let last = open.popLast(), last.name == line.dropFirst(4) else { throw Malformed(reason: "unmatched \(line)") }
-                all.append(last)
-            } else {
-                guard !open.isEmpty else { throw Malformed(reason: "a property outside a component") }
-                open[open.count - 1].lines.append(line)
-            }
-        }
-        guard open.isEmpty, all.last?.name == "VCALENDAR" else { throw Malformed(reason: "not one closed VCALENDAR") }
-    }
-
-    /// The components called `name`, in the order they close.
-    func components(_ name: String) -> [Component] { all.filter { $0.name == name } }
-}
-
-/// An XML document read with Foundation's parser into a small tree; parsing fails on malformed XML.
-final class AtomTree: NSObject, XMLParserDelegate {
-    final class Node {
-        let name: String
-        let attributes: [String: String]
-        var text = ""
-        var children: [Node] = []
-
-        init(name: String, attributes: [String: String]) {
-            self.name = name
-            self.attributes = attributes
-        }
-
-        func child(_ name: String) -> Node? { children.first { $0.name == name } }
-        func children(_ name: String) -> [Node] { children.filter { $0.name == name } }
-    }
-
-    struct Malformed: Error {
-        let reason: String
-    }
-
-    private var stack: [Node] = []
-    private var root: Node?
-
-    static func parse(_ text: String) throws -> Node {
-        let parser = XMLParser(data: Data(Array(text.utf8)))
-        let tree = AtomTree()
-        parser.delegate = tree
-        guard parser.parse(), let root = tree.root else { throw Malformed(reason: parser.parserError.map { "\($0)" } ?? "no root") }
-        return root
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        stack.append(Node(name: elementName, attributes: attributes))
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        stack.last?.text += string
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        guard let node = stack.popLast() else { return }
-        if let parent = stack.last { parent.children.append(node) } else { root = node }
     }
 }

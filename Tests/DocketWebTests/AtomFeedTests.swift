@@ -1,11 +1,8 @@
 import DocketCore
+import DocketTestSupport
 import DocketWeb
 import Foundation
 import Testing
-
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 @Suite struct AtomFeedTests {
     static let base = "https://docket.example.org"
@@ -20,7 +17,7 @@ import FoundationXML
         page.series.description = "Tom & Jerry's"
         let text = AtomFeed.feed(of: page, baseURL: Self.base)
         #expect(!text.contains("<script") && !text.contains("]]>") && !text.contains("<![CDATA["))
-        let feed = try FeedTree.parse(text)
+        let feed = try XMLTree.parse(text)
         #expect(feed.name == "feed")
         #expect(feed.attributes["xmlns"] == "http://www.w3.org/2005/Atom")
         #expect(feed.child("title")?.text == "R&D <Seminar> ]]>")
@@ -46,7 +43,7 @@ import FoundationXML
         var cancelled = WebFixture.episode(nil, "2020-04-14T13:00:00.000Z", status: .cancelled, title: "Gone")
         cancelled.updatedAt = Timestamp(rfc3339: "2020-03-20T08:00:00.000Z")!
         let page = WebFixture.series(episodes: [first, second, cancelled])
-        let feed = try FeedTree.parse(AtomFeed.feed(of: page, baseURL: Self.base))
+        let feed = try XMLTree.parse(AtomFeed.feed(of: page, baseURL: Self.base))
         #expect(feed.child("id")?.text == "urn:uuid:\(page.series.id.rawValue)")
         #expect(feed.child("updated")?.text == "2020-03-28T12:30:00.125Z")
         let links = feed.children("link").map { ($0.attributes["rel"] ?? "", $0.attributes["href"] ?? "") }
@@ -75,7 +72,7 @@ import FoundationXML
         page.people = [ada: .init(id: ada, name: "Ada <Lovelace>", affiliation: "UCL & Co")]
         let fields = PaperFields(title: "A & B", authors: ["Doe, J."], year: 2021)
         page.papers = [paper: Paper(id: paper, fields: fields, createdAt: episode.createdAt, updatedAt: episode.createdAt)]
-        let entry = try #require(try FeedTree.parse(AtomFeed.feed(of: page, baseURL: Self.base)).children("entry").first)
+        let entry = try #require(try XMLTree.parse(AtomFeed.feed(of: page, baseURL: Self.base)).children("entry").first)
         #expect(entry.child("summary")?.text == "Tuesday, 2 June 2020, 15:00–16:00 (Europe/Berlin). Presented by Ada <Lovelace> (UCL & Co), guest")
         let html = try #require(entry.child("content")?.text)
         #expect(html.contains("<p>Presented by Ada &lt;Lovelace&gt; (UCL &amp; Co), guest</p>"))
@@ -90,7 +87,7 @@ import FoundationXML
             episode.updatedAt = WebFixture.created.adding(milliseconds: Int64((index * 37) % 60) * 60_000)
             return episode
         }
-        let feed = try FeedTree.parse(AtomFeed.feed(of: WebFixture.series(episodes: episodes), baseURL: Self.base))
+        let feed = try XMLTree.parse(AtomFeed.feed(of: WebFixture.series(episodes: episodes), baseURL: Self.base))
         let expected = episodes.sorted { $0.updatedAt > $1.updatedAt }.prefix(AtomFeed.entryLimit)
         #expect(AtomFeed.entryLimit == 50)
         #expect(feed.children("entry").map { $0.child("id")?.text } == expected.map { "urn:uuid:\($0.id.rawValue)" })
@@ -99,7 +96,7 @@ import FoundationXML
 
     @Test func aSeriesWithoutEpisodesIsAValidFeedUpdatedWithTheSeries() throws {
         let page = WebFixture.series(episodes: [])
-        let feed = try FeedTree.parse(AtomFeed.feed(of: page, baseURL: Self.base))
+        let feed = try XMLTree.parse(AtomFeed.feed(of: page, baseURL: Self.base))
         #expect(feed.children("entry").isEmpty)
         #expect(feed.child("updated")?.text == page.series.updatedAt.rfc3339)
         #expect(feed.child("author")?.child("name")?.text == "Seminar")
@@ -107,59 +104,7 @@ import FoundationXML
 
     @Test func anUnknownZoneDescribesTimesInUTC() throws {
         let page = WebFixture.series(zone: "Nowhere/Special", episodes: [WebFixture.episode(1, "2020-12-31T23:30:00.000Z", duration: 90)])
-        let entry = try #require(try FeedTree.parse(AtomFeed.feed(of: page, baseURL: Self.base)).children("entry").first)
+        let entry = try #require(try XMLTree.parse(AtomFeed.feed(of: page, baseURL: Self.base)).children("entry").first)
         #expect(entry.child("summary")?.text == "Thursday, 31 December 2020, 23:30–2021-01-01 01:00 (UTC)")
-    }
-}
-
-/// An XML document read with Foundation's parser into a small tree; parsing fails on malformed XML.
-final class FeedTree: NSObject, XMLParserDelegate {
-    final class Node {
-        let name: String
-        let attributes: [String: String]
-        var text = ""
-        var children: [Node] = []
-
-        init(name: String, attributes: [String: String]) {
-            self.name = name
-            self.attributes = attributes
-        }
-
-        func child(_ name: String) -> Node? { children.first { $0.name == name } }
-        func children(_ name: String) -> [Node] { children.filter { $0.name == name } }
-    }
-
-    struct Malformed: Error {
-        let reason: String
-    }
-
-    private var stack: [Node] = []
-    private var root: Node?
-
-    /// The document element of `text`.
-    static func parse(_ text: String) throws -> Node {
-        let parser = XMLParser(data: Data(text.utf8))
-        let tree = FeedTree()
-        parser.delegate = tree
-        guard parser.parse(), let root = tree.root else {
-            throw Malformed(reason: parser.parserError.map { "\($0)" } ?? "no document element")
-        }
-        return root
-    }
-
-    func parser(
-        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        stack.append(Node(name: elementName, attributes: attributes))
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        stack.last?.text += string
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        guard let node = stack.popLast() else { return }
-        if let parent = stack.last { parent.children.append(node) } else { root = node }
     }
 }

@@ -1,4 +1,5 @@
 import DocketCore
+import DocketTestSupport
 import DocketWeb
 import Foundation
 import Testing
@@ -239,24 +240,7 @@ extension ICalendarTests {
     }
 }
 
-/// An iCalendar object as the tests read it back: unfolded, split into components and properties.
-struct ICSComponent {
-    struct Property {
-        var name: String
-        var params: [String: String]
-        var value: String
-    }
-
-    var name: String
-    var properties: [Property] = []
-    var children: [ICSComponent] = []
-
-    func property(_ name: String) -> Property? { properties.first { $0.name == name } }
-    func value(_ name: String) -> String? { property(name)?.value }
-    /// A TEXT value, unescaped.
-    func text(_ name: String) -> String? { value(name).map(ICSReader.unescape) }
-    func children(_ name: String) -> [ICSComponent] { children.filter { $0.name == name } }
-
+extension ICSComponent {
     /// The instant a DATE-TIME property of `event` names: UTC (`…Z`) or local time read through this
     /// calendar's VTIMEZONE of that TZID (the earliest instant when the local time occurs twice).
     func instant(_ event: ICSComponent, _ name: String) throws -> Timestamp {
@@ -284,121 +268,7 @@ struct ICSComponent {
     }
 }
 
-/// A strict little iCalendar reader for the tests.
-enum ICSReader {
-    struct Malformed: Error, CustomStringConvertible {
-        let reason: String
-        var description: String { reason }
-    }
-
-    static func require<T>(_ value: T?, _ reason: String) throws -> T {
-        guard let value else { throw Malformed(reason: reason) }
-        return value
-    }
-
-    /// The octets of each physical line, split at CRLF.
-    static func physicalLines(_ bytes: [UInt8]) -> [[UInt8]] {
-        var lines: [[UInt8]] = []
-        var current: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == 13, index + 1 < bytes.count, bytes[index + 1] == 10 {
-                lines.append(current)
-                current = []
-                index += 2
-            } else {
-                current.append(bytes[index])
-                index += 1
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
-
-    /// Content lines: CRLF-separated, a line starting with a space or tab continuing the one before.
-    static func unfold(_ text: String) throws -> [String] {
-        guard text.hasSuffix("\r\n") else { throw Malformed(reason: "the text does not end in CRLF") }
-        var lines: [String] = []
-        for raw in physicalLines(Array(text.utf8)) {
-            guard let line = String(validating: raw, as: UTF8.self) else { throw Malformed(reason: "a line is not UTF-8") }
-            guard !line.contains("\r"), !line.contains("\n") else { throw Malformed(reason: "a bare CR or LF") }
-            if line.hasPrefix(" ") || line.hasPrefix("\t") {
-                guard !lines.isEmpty else { throw Malformed(reason: "the first line is a continuation") }
-                lines[lines.count - 1] += line.dropFirst()
-            } else {
-                lines.append(line)
-            }
-        }
-        return lines
-    }
-
-    /// The one top-level component, its BEGIN/END pairs checked.
-    static func parse(_ text: String) throws -> ICSComponent {
-        var stack: [ICSComponent] = []
-        var root: ICSComponent?
-        for line in try unfold(text) {
-            let property = try self.property(line)
-            switch property.name {
-            case "BEGIN":
-                guard root == nil else { throw Malformed(reason: "content after the calendar") }
-                stack.append(ICSComponent(name: property.value))
-            case "END":
-                guard let last = stack.popLast(), last.name == property.value else { throw Malformed(reason: "END:\(property.value) unmatched") }
-                if stack.isEmpty { root = last } else { stack[stack.count - 1].children.append(last) }
-            default:
-                guard !stack.isEmpty else { throw Malformed(reason: "a property outside any component") }
-                stack[stack.count - 1].properties.append(property)
-            }
-        }
-        guard stack.isEmpty, let root else { throw Malformed(reason: "an unclosed component") }
-        return root
-    }
-
-    /// `NAME;PARAM=value;PARAM="quoted":value`.
-    static func property(_ line: String) throws -> ICSComponent.Property {
-        let scalars = Array(line.unicodeScalars)
-        var quoted = false
-        var colon: Int?
-        for (index, scalar) in scalars.enumerated() {
-            if scalar == "\"" { quoted.toggle() }
-            if scalar == ":" && !quoted { colon = index; break }
-        }
-        let split = try require(colon, "no colon in \(line)")
-        let head = String(String.UnicodeScalarView(scalars[..<split]))
-        let value = String(String.UnicodeScalarView(scalars[(split + 1)...]))
-        var parts = head.split(separator: ";").map(String.init)
-        let name = try require(parts.first, "no name in \(line)")
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { throw Malformed(reason: "bad name \(name)") }
-        parts.removeFirst()
-        var params: [String: String] = [:]
-        for part in parts {
-            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
-            guard pair.count == 2 else { throw Malformed(reason: "bad parameter \(part)") }
-            params[pair[0]] = pair[1].hasPrefix("\"") ? String(pair[1].dropFirst().dropLast()) : pair[1]
-        }
-        return ICSComponent.Property(name: name, params: params, value: value)
-    }
-
-    /// A TEXT value unescaped; a backslash before anything but `\\ ; , n N` is malformed and kept.
-    static func unescape(_ value: String) -> String {
-        var out = ""
-        var escaping = false
-        for character in value {
-            if escaping {
-                switch character {
-                case "n", "N": out.append("\n")
-                default: out.append(character)
-                }
-                escaping = false
-            } else if character == "\\" {
-                escaping = true
-            } else {
-                out.append(character)
-            }
-        }
-        return out
-    }
-
+extension ICSReader {
     /// `YYYYMMDDTHHMMSS` as seconds, counting the wall clock as if it were UTC.
     static func wallSeconds(_ text: String) throws -> Int64 {
         let b = Array(text.utf8)
