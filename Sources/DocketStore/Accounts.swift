@@ -52,12 +52,31 @@ extension Store {
 
     /// The same look-up for the server: the read on the caller's thread (see `pull`), the occasional
     /// last-used write without blocking it.
+    ///
+    /// While nothing is committed, a token seen before is answered from `QuietCache` without a read.
     public func authenticate(secret: String) async throws -> Principal? {
         guard let hash = Store.tokenHash(secret) else { return nil }
         let now = environment.now().milliseconds
+        let version = try quiet.dataVersion()
+        if let known = quiet.token(hash, at: version), known.expiresAt.map({ $0 > now }) ?? true,
+            !Store.isStale(lastUsedAt: known.lastUsedAt, now: now)
+        {
+            return known.principal
+        }
         guard let found = try readHere(lookUpToken(hash, now: now)) else { return nil }
-        if found.stale { try await pool.write(markUsed(found.principal, now: now)) }
+        if found.stale {
+            try await pool.write(markUsed(found.principal, now: now))
+        } else {
+            quiet.remember(
+                QuietCache.Token(principal: found.principal, expiresAt: found.expiresAt, lastUsedAt: found.lastUsedAt),
+                for: hash, at: version)
+        }
         return found.principal
+    }
+
+    /// Whether a token's last recorded use is old enough to record again (once a minute at most).
+    static func isStale(lastUsedAt: Int64?, now: Int64) -> Bool {
+        lastUsedAt.map { now - $0 > 60_000 } ?? true
     }
 
     /// The SHA-256 of a well-formed secret; nil for anything that cannot be a token.
@@ -66,12 +85,14 @@ extension Store {
         return Data(Crypto.sha256(secret.utf8))
     }
 
-    private func lookUpToken(_ hash: Data, now: Int64) -> @Sendable (Database) throws -> (principal: Principal, stale: Bool)? {
+    private func lookUpToken(_ hash: Data, now: Int64)
+        -> @Sendable (Database) throws -> (principal: Principal, stale: Bool, expiresAt: Int64?, lastUsedAt: Int64?)?
+    {
         { db in
             guard let row = try Row.fetchOne(
                 db,
                 cached: """
-                    SELECT t.id, t.person_id, t.last_used_at, p.is_admin FROM token t JOIN person p ON p.id = t.person_id
+                    SELECT t.id, t.person_id, t.last_used_at, t.expires_at, p.is_admin FROM token t JOIN person p ON p.id = t.person_id
                     WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
                     """,
                 arguments: [hash, now])
@@ -79,7 +100,7 @@ extension Store {
             let lastUsed: Int64? = row["last_used_at"]
             let principal = Principal(
                 personID: PersonID(trusted: row["person_id"]), isAdmin: row["is_admin"], tokenID: TokenID(trusted: row["id"]))
-            return (principal, lastUsed.map { now - $0 > 60_000 } ?? true)
+            return (principal, Store.isStale(lastUsedAt: lastUsed, now: now), row["expires_at"], lastUsed)
         }
     }
 

@@ -12,6 +12,8 @@ public final class Store: Sendable {
     public let path: String
     /// Each series' standing, counted in memory from the change log (see `StandingCounter`).
     let standings = StandingCounter()
+    /// Token look-ups and no-change pulls answered without a read while nothing is committed.
+    let quiet: QuietCache
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, environment: Environment = .live) throws {
@@ -38,6 +40,7 @@ public final class Store: Sendable {
                 sql: "INSERT OR IGNORE INTO clock (id, database_id, version) VALUES (1, ?, 0)",
                 arguments: [environment.newID()])
         }
+        self.quiet = try QuietCache(path: path)
     }
 
     /// A read on the caller's thread, also from async code (where `pool.read` would hop to GRDB's queue).
