@@ -36,7 +36,11 @@ let package = Package(
         .target(name: "DocketAPI", dependencies: ["DocketCore"], swiftSettings: strict),
         .target(
             name: "DocketStore",
-            dependencies: ["DocketCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "DocketCore", "COpenSSL", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the one statement QuietCache steps on a connection of its own.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // What the public sees: the seminar page, calendar, feed and bibliography, rendered from core values.

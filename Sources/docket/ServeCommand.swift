@@ -44,10 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let path = try database.path()
         let store = try Store(path: path)
-        var logger = switch logFormat {
-        case .text: Logger(label: "docket")
-        case .json: Logger(label: "docket") { JSONLogHandler(label: $0) }
-        }
+        let format: LineLogHandler.Format = logFormat == .json ? .json : .text
+        var logger = Logger(label: "docket") { LineLogHandler(label: $0, format: format) }
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if demo {
             let demo = try store.loadDemo()
