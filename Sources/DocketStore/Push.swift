@@ -52,9 +52,10 @@ extension Store {
         try pool.write(pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
     }
 
-    /// The same push, waiting for SQLite's writer without blocking the caller's thread (for the server).
+    /// The same push for the server: waits for SQLite's writer without blocking the caller's thread, and
+    /// shares a transaction with the pushes that arrived meanwhile (see `PushGroups`).
     public func push(actor: Principal, clientID: ClientID, mutations: [IncomingMutation]) async throws -> PushOutcome {
-        try await pool.write(pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
+        try await pushGroups.push(mutations: mutations.count, pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
     }
 
     private func pushTransaction(actor: Principal, clientID: ClientID, mutations: [IncomingMutation])

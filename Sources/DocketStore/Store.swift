@@ -14,6 +14,8 @@ public final class Store: Sendable {
     let standings = StandingCounter()
     /// Token look-ups and no-change pulls answered without a read while nothing is committed.
     let quiet: QuietCache
+    /// Server pushes waiting for the writer, committed together.
+    let pushGroups: PushGroups
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String, environment: Environment = .live) throws {
@@ -41,6 +43,7 @@ public final class Store: Sendable {
                 arguments: [environment.newID()])
         }
         self.quiet = try QuietCache(path: path)
+        self.pushGroups = PushGroups(pool: pool)
     }
 
     /// A read on the caller's thread, also from async code (where `pool.read` would hop to GRDB's queue).
