@@ -49,6 +49,8 @@ let package = Package(
             dependencies: [
                 "DocketCore", .product(name: "Mustache", package: "swift-mustache"), .product(name: "Ink", package: "Ink"),
             ],
+            // The .mustache sources of EmbeddedTemplates.swift (scripts/embed-schema): no resource bundle.
+            exclude: ["Templates"],
             swiftSettings: strict
         ),
         .target(

@@ -27,6 +27,7 @@ public func buildRouter(store: Store, settings: ServerSettings, logger: Logger, 
     router.add(middleware: AuthMiddleware(store: store))
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(settings.rateLimit)))
     ReadRoutes(store: store).register(on: router)
+    PublicPageRoutes(store: store).register(on: router)
     FeedRoutes(store: store, settings: settings).register(on: router)
     BibliographyRoutes(store: store).register(on: router)
     SyncRoutes(store: store, settings: settings, metrics: metrics).register(on: router)
