@@ -110,7 +110,7 @@ import Testing
             task.cancel()
             let ended = await task.result
             if case .failure(let error) = ended { #expect(error is CancellationError, "watch ended with \(error)") }
-            #expect(ContinuousClock.now - cancelled < .seconds(3), "watch took \(ContinuousClock.now - cancelled) to stop")
+            #expect(ContinuousClock.now - cancelled < .seconds(10), "watch (polling every 60 s) took \(ContinuousClock.now - cancelled) to stop")
         }
     }
 }
