@@ -238,9 +238,15 @@ extension Store {
         let arguments: StatementArguments = [
             "since": since, "limit": limit, "me": actor.personID?.rawValue ?? "", "admin": actor.isAdmin,
         ]
-        return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
-            PulledChange(type: row["type"], id: row["entity_id"], version: row["version"], deleted: row["deleted"], value: row["body"])
+        // A cursor over the statement, columns by position: no copied row and no name look-up per
+        // column, which were a third of an initial pull's time in the store.
+        var changes: [PulledChange] = []
+        changes.reserveCapacity(min(limit, 1024))
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+        while let row = try rows.next() {
+            changes.append(PulledChange(type: row[1], id: row[2], version: row[0], deleted: row[3], value: row[4]))
         }
+        return changes
     }
 
     /// The stored JSON values of one type that the reader may see, optionally within one series, in a natural order.
