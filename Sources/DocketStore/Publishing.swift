@@ -25,12 +25,14 @@ extension Store {
                 db, sql: "SELECT id FROM suggestion WHERE series_id = ? AND status = 'open' ORDER BY created_at, id",
                 arguments: [id]
             ).compactMap { try Loaders.suggestion(db, $0) }
-            let rounds = try String.fetchAll(
-                db, sql: "SELECT id FROM round WHERE series_id = ? AND status = 'closed' ORDER BY closes_at DESC, id",
-                arguments: [id]
-            ).compactMap { try Loaders.round(db, $0) }
+            // Results (the standing and closed rounds) are public when the series' results are live.
+            var rounds: [Round] = []
             var standing: JSONValue?
             if series.resultsVisibility == .live {
+                rounds = try String.fetchAll(
+                    db, sql: "SELECT id FROM round WHERE series_id = ? AND status = 'closed' ORDER BY closes_at DESC, id",
+                    arguments: [id]
+                ).compactMap { try Loaders.round(db, $0) }
                 standing = try String.fetchOne(
                     db, sql: "SELECT value FROM change WHERE type = 'standing' AND entity_id = ? AND deleted = 0",
                     arguments: [id]

@@ -46,10 +46,20 @@ public struct RoundExport: Sendable {
 
 extension Store {
     /// A closed round's published ballots, for a reader who may see the round; nil when unknown or invisible.
-    public func roundExport(_ id: RoundID, actor: Principal) throws -> RoundExport? {
-        guard try !values(of: .round, id: id.rawValue, actor: actor).isEmpty else { return nil }
+    ///
+    /// Without a reader (no token), only the rounds the public seminar page shows: those of a public
+    /// series whose results are live. Their ballots are anonymous and shuffled, so anyone can recount.
+    public func roundExport(_ id: RoundID, actor: Principal?) throws -> RoundExport? {
+        if let actor {
+            guard try !values(of: .round, id: id.rawValue, actor: actor).isEmpty else { return nil }
+        }
         return try pool.read { db in
             guard let round = try Loaders.round(db, id.rawValue) else { return nil }
+            if actor == nil {
+                guard let series = try Loaders.series(db, round.seriesID.rawValue),
+                    series.visibility == .public, series.resultsVisibility == .live
+                else { return nil }
+            }
             guard round.status == .closed, case .array(let candidates)? = round.result?["candidates"] else {
                 throw Problem(.conflict, "the round's ballots are published when it closes, at \(round.closesAt.rfc3339)")
             }

@@ -137,7 +137,7 @@ enum EmbeddedTemplates {
 <p class="meta">{{roundNote}}</p>
 {{/roundNote}}
 <div class="recount">
-<p><strong>Recount it yourself.</strong> At the close the round’s ballots were published, anonymous and shuffled, at <a href="{{ballotsURL}}"><code>{{ballotsURL}}</code></a> (JSON; <a href="{{toiURL}}">PrefLib .toi</a> too). For now that address asks for the Docket token of a member of this series: members can fetch the file and share it. Then count it with <code>docket tally</code>, the same code that counted this result:</p>
+<p><strong>Recount it yourself.</strong> At the close the round’s ballots were published, anonymous and shuffled, at <a href="{{ballotsURL}}"><code>{{ballotsURL}}</code></a> (JSON; <a href="{{toiURL}}">PrefLib .toi</a> too). Then count it with <code>docket tally</code>, the same code that counted this result:</p>
 <pre><code>{{curlCommand}}
 {{tallyCommand}}</code></pre>
 </div>

@@ -109,7 +109,7 @@ enum VoteViews {
                 roundMethod: methodName(round.method), roundBallots: ballots == 1 ? "1 ballot" : "\(ballots) ballots",
                 seatsNote: round.seats == 1 ? "1 seat" : "\(round.seats) seats", rows: rows,
                 roundNote: result?["note"]?.stringValue, ballotsURL: path, toiURL: path + "?format=toi",
-                curlCommand: "curl -s -H \"Authorization: Bearer $TOKEN\" \(site.origin.isEmpty ? "$DOCKET" : site.origin)\(path) > ballots.json",
+                curlCommand: "curl -s \(site.origin.isEmpty ? "$DOCKET" : site.origin)\(path) > ballots.json",
                 tallyCommand: "docket tally --method \(round.method.rawValue) --ballots ballots.json --format text")
         }
     }

@@ -63,6 +63,29 @@ import Testing
         #expect(again.closed == 0)
     }
 
+    @Test func withoutAReaderOnlyPublicSeriesWithLiveResultsPublishTheirBallots() throws {
+        let election = try election()
+        let fixture = election.fixture
+        defer { fixture.remove() }
+        let round = RoundID(election.round)!
+        try fixture.store.run("round.close", ["id": .string(election.round)], as: fixture.organizer)
+        var version = try fixture.store.clock().version
+        func set(_ fields: JSONValue) throws {
+            version = try fixture.store.run("series.update", ["id": .string(fixture.series), "baseVersion": .int(version), "set": fields])
+        }
+        // Members-only (the fixture's series): nobody without a token.
+        #expect(try fixture.store.roundExport(round, actor: nil) == nil)
+        #expect(try fixture.store.roundExport(round, actor: fixture.outsider) == nil)
+        #expect(try fixture.store.publicSeries(slug: "reading-group") == nil)
+        try set(["visibility": "public", "resultsVisibility": "organizers"])
+        #expect(try fixture.store.roundExport(round, actor: nil) == nil, "results for organizers only")
+        #expect(try fixture.store.publicSeries(slug: "reading-group")?.closedRounds.isEmpty == true)
+        try set(["resultsVisibility": "live"])
+        let export = try #require(try fixture.store.roundExport(round, actor: nil))
+        #expect(export.ballots.count == 5)
+        #expect(try fixture.store.publicSeries(slug: "reading-group")?.closedRounds.map(\.id) == [round])
+    }
+
     @Test func eachVoterFindsTheirReceiptAndNobodyElsesIdentity() async throws {
         let election = try election()
         let fixture = election.fixture

@@ -172,9 +172,9 @@ import Testing
         #expect(text.contains("Autumn topics Closed Tuesday 1 September 2020, 12:00 · ranked pairs · 4 ballots · 1 seat"))
         #expect(text.contains("1 suggestion 00000000 elected 2 Open one"))
         #expect(html.contains(#"<a href="/v1/rounds/\#(round.id.rawValue)/ballots"><code>/v1/rounds/\#(round.id.rawValue)/ballots</code></a>"#))
-        #expect(text.contains("curl -s -H \"Authorization: Bearer $TOKEN\" https://docket.example.org/v1/rounds/\(round.id.rawValue)/ballots > ballots.json"))
+        #expect(text.contains("curl -s https://docket.example.org/v1/rounds/\(round.id.rawValue)/ballots > ballots.json"))
         #expect(text.contains("docket tally --method ranked-pairs --ballots ballots.json --format text"))
-        #expect(text.contains("needs the Docket token of a member") || text.contains("asks for the Docket token of a member"))
+        #expect(!text.contains("token"), "the public ballots need no token")
     }
 
     @Test func datesFollowTheSeriesZoneNotUTC() {

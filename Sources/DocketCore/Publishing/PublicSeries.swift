@@ -26,7 +26,7 @@ public struct PublicSeries: Sendable {
     public var openSuggestions: [Suggestion]
     /// The current standing's section 5 value, only when the series' results are live.
     public var standing: JSONValue?
-    /// Closed rounds with their results, latest close first.
+    /// Closed rounds with their results, latest close first, only when the series' results are live.
     public var closedRounds: [Round]
     /// The latest change to anything here (for `Last-Modified` and the feed's `updated`).
     public var updatedAt: Timestamp
