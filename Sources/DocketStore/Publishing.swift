@@ -50,8 +50,9 @@ extension Store {
                     people[personID] = PublicSeries.PersonName(id: personID, name: row["name"], affiliation: row["affiliation"])
                 }
             }
+            let standingUpdate = standing?["updatedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
             let latest = ([series.updatedAt] + episodes.map(\.updatedAt) + suggestions.map(\.updatedAt)
-                + rounds.map(\.updatedAt) + papers.values.map(\.updatedAt)).max()!
+                + rounds.map(\.updatedAt) + papers.values.map(\.updatedAt) + [standingUpdate].compactMap { $0 }).max()!
             return PublicSeries(
                 series: series, episodes: episodes, papers: papers, people: people, openSuggestions: suggestions,
                 standing: standing, closedRounds: rounds, updatedAt: latest)

@@ -43,7 +43,17 @@ import Testing
         #expect(try fixture.store.publicSeries(slug: "reading-group")?.standing == nil)
         _ = try fixture.store.run(
             "series.update", ["id": .string(fixture.series), "baseVersion": .int(hidden), "set": ["resultsVisibility": "live"]])
-        let standing = try #require(try fixture.store.publicSeries(slug: "reading-group")?.standing)
+        let page = try #require(try fixture.store.publicSeries(slug: "reading-group"))
+        let standing = try #require(page.standing)
         #expect(standing["ballotCount"] == .int(1))
+        // A later ballot moves the standing, and with it the page's last change.
+        fixture.clock.advance(seconds: 60)
+        _ = try fixture.store.run(
+            "ballot.set", ["seriesID": .string(fixture.series), "ranking": [[.string(suggestion)]]], as: fixture.organizer)
+        try fixture.store.refreshStandingsNow()
+        let later = try #require(try fixture.store.publicSeries(slug: "reading-group"))
+        #expect(later.standing?["ballotCount"] == .int(2))
+        #expect(later.updatedAt.milliseconds == fixture.clock.now.milliseconds)
+        #expect(later.updatedAt.milliseconds > page.updatedAt.milliseconds)
     }
 }

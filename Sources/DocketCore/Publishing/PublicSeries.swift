@@ -28,7 +28,8 @@ public struct PublicSeries: Sendable {
     public var standing: JSONValue?
     /// Closed rounds with their results, latest close first, only when the series' results are live.
     public var closedRounds: [Round]
-    /// The latest change to anything here (for `Last-Modified` and the feed's `updated`).
+    /// The latest change to anything here, the live standing included (for `Last-Modified` and the feed's
+    /// `updated`); people's names are not counted.
     public var updatedAt: Timestamp
 
     public init(
