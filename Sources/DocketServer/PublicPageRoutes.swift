@@ -16,23 +16,39 @@ import NIOCore
 struct PublicPageRoutes {
     let store: Store
     let pages = SeminarPages()
+    let cache = PageCache()
 
     func register(on router: Router<AppContext>) {
         router.get("/") { request, _ in
-            page(pages.index(try store.publicSeriesList()), lastModified: nil, request: request)
+            try cached(request) { _, _ in PageCache.Page(html: pages.index(try store.publicSeriesList()), lastModified: nil) }
         }
         router.get("/series/{slug}") { request, context in
-            guard let data = try series(context) else { return notFound(request) }
-            let html = pages.series(data, now: store.environment.now(), site: PublicAnswers.site(request))
-            return page(html, lastModified: data.updatedAt, request: request)
+            try cached(request) { now, site in
+                guard let data = try series(context) else { return nil }
+                return PageCache.Page(html: pages.series(data, now: now, site: site), lastModified: data.updatedAt)
+            }
         }
         router.get("/series/{slug}/episodes/{number}") { request, context in
-            guard let data = try series(context), let text = context.parameters.get("number"),
-                text.utf8.count <= 9, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(text),
-                let html = pages.episode(data, number: number, now: store.environment.now(), site: PublicAnswers.site(request))
-            else { return notFound(request) }
-            return page(html, lastModified: data.updatedAt, request: request)
+            try cached(request) { now, site in
+                guard let data = try series(context), let text = context.parameters.get("number"),
+                    text.utf8.count <= 9, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let number = Int(text),
+                    let html = pages.episode(data, number: number, now: now, site: site)
+                else { return nil }
+                return PageCache.Page(html: html, lastModified: data.updatedAt)
+            }
         }
+    }
+
+    /// The page `render` makes (nil: none, a 404), from `PageCache` while nothing was committed this minute.
+    private func cached(_ request: Request, _ render: (Timestamp, SiteAddress) throws -> PageCache.Page?) throws -> Response {
+        let site = PublicAnswers.site(request)
+        let now = store.environment.now()
+        let stamp = "\(try store.commitStamp()) \(now.milliseconds / 60_000)"
+        let key = "\(site.scheme) \(site.host ?? "") \(request.uri.path)"
+        if let kept = cache.page(key, stamp: stamp) { return page(kept.html, lastModified: kept.lastModified, request: request) }
+        guard let made = try render(now, site) else { return notFound(request) }
+        cache.keep(made, key, stamp: stamp)
+        return page(made.html, lastModified: made.lastModified, request: request)
     }
 
     private func series(_ context: AppContext) throws -> PublicSeries? {

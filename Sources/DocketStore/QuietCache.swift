@@ -115,3 +115,11 @@ final class QuietCache: Sendable {
         }
     }
 }
+
+extension Store {
+    /// A number that moves with every commit to the database, by this process or another (SQLite's
+    /// data version): what a cache of anything read from it may be keyed by.
+    public func commitStamp() throws -> Int64 {
+        try quiet.dataVersion()
+    }
+}

@@ -142,6 +142,23 @@ import Testing
         }
     }
 
+    @Test func aKeptPageGivesWayAtOnceToAChangeFromAnotherProcess() async throws {
+        let site = try DemoSite(now: Self.seedDay)
+        defer { site.remove() }
+        try await site.application.test(.router) { client in
+            let first = try await client.page("/series/ml-seminar/episodes/12")
+            #expect(try await client.page("/series/ml-seminar/episodes/12").body == first.body)
+            // Another Store on the same file: its own connections, as the command line would have.
+            let elsewhere = try Store(path: site.store.path)
+            try elsewhere.run(
+                "series.update",
+                ["id": .string(DemoSite.seriesID), "baseVersion": .int(try elsewhere.clock().version), "set": ["title": "Renamed seminar"]])
+            let changed = try await client.page("/series/ml-seminar/episodes/12")
+            #expect(changed.body != first.body)
+            #expect(changed.body.contains("Renamed seminar"))
+        }
+    }
+
     @Test func scriptInATitleDescriptionOrAbstractStaysText() async throws {
         let site = try DemoSite(now: Self.seedDay)
         defer { site.remove() }
