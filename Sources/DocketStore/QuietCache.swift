@@ -92,26 +92,32 @@ final class QuietCache: Sendable {
     }
 
     func token(_ hash: Data, at version: Int64) -> Token? {
-        state.withLock { $0.dataVersion == version ? $0.tokens[hash] : nil }
+        entry(\.tokens, hash, at: version)
     }
 
     func remember(_ token: Token, for hash: Data, at version: Int64) {
-        state.withLock { state in
-            guard state.dataVersion == version else { return }
-            if state.tokens.count >= Self.capacity { state.tokens = [:] }
-            state.tokens[hash] = token
-        }
+        keep(\.tokens, hash, token, at: version)
     }
 
     func settled(_ client: ClientID, at version: Int64) -> Settled? {
-        state.withLock { $0.dataVersion == version ? $0.settled[client] : nil }
+        entry(\.settled, client, at: version)
     }
 
     func settle(_ client: ClientID, _ settled: Settled, at version: Int64) {
+        keep(\.settled, client, settled, at: version)
+    }
+
+    /// The entry of one kind, when the cache is still at `version`.
+    private func entry<Key: Sendable, Value: Sendable>(_ kind: KeyPath<State, [Key: Value]>, _ key: Key, at version: Int64) -> Value? {
+        state.withLock { $0.dataVersion == version ? $0[keyPath: kind][key] : nil }
+    }
+
+    /// Keeps an entry filled by a read that began at `version`, unless a commit has been seen since.
+    private func keep<Key: Sendable, Value: Sendable>(_ kind: WritableKeyPath<State, [Key: Value]>, _ key: Key, _ value: Value, at version: Int64) {
         state.withLock { state in
             guard state.dataVersion == version else { return }
-            if state.settled.count >= Self.capacity { state.settled = [:] }
-            state.settled[client] = settled
+            if state[keyPath: kind].count >= Self.capacity { state[keyPath: kind] = [:] }
+            state[keyPath: kind][key] = value
         }
     }
 }

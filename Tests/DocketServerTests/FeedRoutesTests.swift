@@ -296,11 +296,7 @@ struct FeedFixture {
 
     func advance(minutes: Int64) { clock.advance(minutes: minutes) }
 
-    var app: some ApplicationProtocol {
-        var logger = Logger(label: "docket-feed-test")
-        logger.logLevel = .warning
-        return buildApplication(store: store, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
-    }
+    var app: some ApplicationProtocol { testApplication(store) }
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)

@@ -231,11 +231,7 @@ struct DemoSite {
         try store.run("\(type).update", ["id": .string(id), "baseVersion": .int(try store.clock().version), "set": set])
     }
 
-    var application: some ApplicationProtocol {
-        var logger = Logger(label: "docket-test")
-        logger.logLevel = .warning
-        return buildApplication(store: store, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
-    }
+    var application: some ApplicationProtocol { testApplication(store) }
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)

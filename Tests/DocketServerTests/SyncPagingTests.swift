@@ -372,9 +372,7 @@ private final class WriterLog: @unchecked Sendable {
         let restored = try Store(path: copy)
         #expect(try restored.clock().databaseID == fixture.server.store.clock().databaseID, "a copied file keeps its identity")
         #expect(try restored.clock().version < fixture.server.store.clock().version)
-        var logger = Logger(label: "docket-test")
-        logger.logLevel = .warning
-        let app = buildApplication(store: restored, settings: ServerSettings(host: "127.0.0.1", port: 0), logger: logger)
+        let app = testApplication(restored)
         try await app.test(.router) { client in
             try await Self.expectResetPaging(client, token: fixture.token(.member), from: ahead, "a cursor ahead of the database")
         }

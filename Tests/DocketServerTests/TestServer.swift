@@ -51,9 +51,7 @@ struct TestServer {
     var application: some ApplicationProtocol { application(ServerSettings(host: "127.0.0.1", port: 0)) }
 
     func application(_ settings: ServerSettings) -> some ApplicationProtocol {
-        var logger = Logger(label: "docket-test")
-        logger.logLevel = .warning
-        return buildApplication(store: store, settings: settings, logger: logger)
+        testApplication(store, settings)
     }
 
     func remove() {
@@ -72,4 +70,11 @@ extension TestClientProtocol {
             return (response.status, body, response.headers)
         }
     }
+}
+
+/// The whole application on `store`, logging warnings and worse only (what every server test runs).
+func testApplication(_ store: Store, _ settings: ServerSettings = ServerSettings(host: "127.0.0.1", port: 0)) -> some ApplicationProtocol {
+    var logger = Logger(label: "docket-test")
+    logger.logLevel = .warning
+    return buildApplication(store: store, settings: settings, logger: logger)
 }
