@@ -21,8 +21,9 @@ public final class Replica: Sendable {
         try Replica.createPrivately(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // The outbox must survive a power cut. GRDB sets the writer to NORMAL when it turns WAL on.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.path = path
         try Replica.migrator.migrate(pool)
         let clientID = newClientID()

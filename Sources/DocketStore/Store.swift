@@ -23,8 +23,6 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
-            // An acknowledged write must survive a power cut, not only a crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             if ProcessInfo.processInfo.environment["DOCKET_SQL_PROFILE"] != nil {
                 db.trace(options: .profile) { event in
                     if case let .profile(statement, duration) = event, duration > 0.0003 {
@@ -34,6 +32,11 @@ public final class Store: Sendable {
             }
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        try pool.writeWithoutTransaction { db in
+            // An acknowledged write must survive a power cut, not only a crash. GRDB sets the writer to
+            // NORMAL when it turns WAL on (after `prepareDatabase`), so FULL is set here, once it has.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         self.environment = environment
         self.path = path
         try Store.migrator.migrate(pool)
@@ -86,6 +89,11 @@ public final class Store: Sendable {
     /// `PRAGMA integrity_check`'s answer: "ok" when the file is sound.
     public func integrityCheck() throws -> String {
         try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    /// The writer's `PRAGMA synchronous` (2, FULL: every commit is synced to disk before it is acknowledged).
+    public func synchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The journal mode SQLite reports (Docket always uses "wal").

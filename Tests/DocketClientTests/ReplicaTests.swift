@@ -1,5 +1,5 @@
 import DocketAPI
-import DocketClient
+@testable import DocketClient
 import DocketCore
 import Foundation
 import GRDB
@@ -93,6 +93,13 @@ import Testing
             try raw.write { db in try db.execute(sql: "INSERT INTO outbox (id, name, args, at) VALUES (3, 'x', '{}', ?)", arguments: [Self.at.rfc3339]) }
         }
         #expect(try replica.outboxSnapshot().highest == 1)
+    }
+
+    @Test func theOutboxIsSyncedToDiskAtEveryCommit() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let replica = try replica()
+        let synchronous = try replica.pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2, "FULL, not the NORMAL GRDB sets with WAL")
     }
 
     @Test func loggingInElsewhereStartsANewInstallationOnlyWhenNothingIsPending() throws {

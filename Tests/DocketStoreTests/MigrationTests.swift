@@ -24,6 +24,7 @@ import Testing
         let fixture = try StoreFixture()
         defer { fixture.remove() }
         #expect(try fixture.store.journalMode() == "wal")
+        #expect(try fixture.store.synchronous() == 2, "FULL: a commit is on disk before it is acknowledged")
         #expect(try fixture.store.clock().databaseID.count == 36)
     }
 
