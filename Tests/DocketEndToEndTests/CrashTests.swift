@@ -68,7 +68,8 @@ private final class CrashClient: @unchecked Sendable {
         ["protocol": 1, "clientID": clientID, "mutations": ids.map { mutation($0) }]
     }
 
-    /// Pushes batches of 1 to 6 mutations from the first one without a received result, over one connection,
+    /// Pushes the batch a crash left unanswered, then batches of 1 to 6 mutations from the first one without a
+    /// received result, over one connection,
     /// until a request fails, `maxBatches` were sent, the queue is empty or `deadline` passes.
     func run(port: Int, maxBatches: Int, deadline: Date, progress: LoadProgress) {
         failure = nil
@@ -83,7 +84,9 @@ private final class CrashClient: @unchecked Sendable {
         var sent = 0
         while sent < maxBatches && Date() < deadline && receivedThrough < Self.queueLength {
             let size = Int64((batches * 7 + index) % 6 + 1)
-            let ids = (receivedThrough + 1)...min(receivedThrough + size, Self.queueLength)
+            // A batch left unanswered by a crash goes again whole: the server may have applied all of it, and
+            // then answers with its lastMutationID, which a smaller batch would not end at.
+            let ids = unanswered ?? (receivedThrough + 1)...min(receivedThrough + size, Self.queueLength)
             unanswered = ids
             batches += 1
             sent += 1
