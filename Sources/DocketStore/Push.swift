@@ -47,7 +47,7 @@ extension Store {
     ///
     /// Each mutation runs in a savepoint, so a rejected one leaves nothing
     /// behind but still advances `lastMutationID`. Throws `forbidden` when the
-    /// client belongs to another person (nothing is processed then).
+    /// client belongs to another person, before anything is written (`PushGroups` relies on it).
     public func push(actor: Principal, clientID: ClientID, mutations: [IncomingMutation]) throws -> PushOutcome {
         try pool.write(pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
     }

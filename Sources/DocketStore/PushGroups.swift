@@ -4,11 +4,15 @@ import Synchronization
 
 /// Pushes that arrive while SQLite's one writer is busy, committed together when it is free.
 ///
-/// Each push still runs in a savepoint of its own (a push that fails, e.g. for another person's
-/// clientID, leaves nothing behind and fails alone), and every push is answered only after the
-/// commit that holds it: an acknowledged mutation is durable, as before. What the group saves is
-/// one commit per push: its fsync, and the WAL copies of pages (indexes, the clock) that every
-/// push of the group changes.
+/// Every push is answered only after the commit that holds it: an acknowledged mutation is
+/// durable, as before. What the group saves is one commit per push: its fsync, and the WAL copies
+/// of pages (indexes, the clock) that every push of the group changes.
+///
+/// A push that fails with a `Problem` (another person's clientID) fails alone: it fails before it
+/// writes anything. Any other error (SQLite's, such as a full disk) fails the whole group, whose
+/// transaction is rolled back; the clients push again. Pushes get no savepoint of their own: SQLite
+/// keeps the original of every page a savepoint changes, and a push's savepoint, around the
+/// savepoint of each of its mutations, made every statement walk that growing record.
 final class PushGroups: Sendable {
     typealias Work = @Sendable (Database) throws -> PushOutcome
 
@@ -65,14 +69,11 @@ final class PushGroups: Sendable {
             let works = group.map(\.work)
             do {
                 let outcomes = try await pool.write { db in
-                    works.map { work in
-                        Result<PushOutcome, any Error> {
-                            var outcome: PushOutcome?
-                            try db.inSavepoint {
-                                outcome = try work(db)
-                                return .commit
-                            }
-                            return outcome!
+                    try works.map { work -> Result<PushOutcome, any Error> in
+                        do {
+                            return .success(try work(db))
+                        } catch let problem as Problem {
+                            return .failure(problem)
                         }
                     }
                 }

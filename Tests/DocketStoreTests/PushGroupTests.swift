@@ -1,6 +1,7 @@
 import DocketCore
 import DocketStore
 import Foundation
+import GRDB
 import Testing
 
 /// Concurrent pushes share transactions (`PushGroups`): each must still be applied exactly once, answered
@@ -92,6 +93,52 @@ import Testing
             .compactMap { try JSONParser.parse($0)["title"]?.stringValue }
         #expect(titles.count == 1 + 6 * 2)
         #expect(!titles.contains { $0.hasPrefix("p0 ") || $0.hasPrefix("p3 ") || $0.hasPrefix("p6 ") || $0.hasPrefix("p9 ") })
+    }
+}
+
+extension PushGroupTests {
+    /// A push that fails in SQLite half-way (here an error a trigger raises; in life a full disk) fails with its
+    /// whole group: nothing of any push in it is kept, so a retry applies each mutation exactly once.
+    @Test func aDatabaseFailureMidPushKeepsNothingOfItsGroup() async throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let raw = try DatabaseQueue(path: fixture.directory.appendingPathComponent("docket.db").path)
+        defer { try? raw.close() }
+        // json('{') fails with SQLITE_ERROR, not a constraint: the push cannot reject just that mutation.
+        try await raw.write { db in
+            try db.execute(sql: "CREATE TRIGGER boom BEFORE INSERT ON suggestion WHEN NEW.title = 'boom 2' BEGIN SELECT json('{'); END")
+        }
+        let clients = (0..<8).map { _ in ClientID(newID())! }
+        let batches = clients.indices.map { index in creates(fixture, ids: 1...3, tag: index == 0 ? "boom" : "c\(index)") }
+        let first = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (index, client) in clients.enumerated() {
+                group.addTask {
+                    let result = await Result { try await fixture.store.push(actor: fixture.member, clientID: client, mutations: batches[index]) }
+                    if case .failure(let error) = result { #expect(error is DatabaseError, "\(error)") }
+                    return (index, (try? result.get()) != nil)
+                }
+            }
+            var all: [Int: Bool] = [:]
+            for await (index, succeeded) in group { all[index] = succeeded }
+            return all
+        }
+        #expect(first[0] == false, "the push that met the error must fail")
+        func titles() throws -> [String] {
+            try fixture.store.values(of: .suggestion, inSeries: SeriesID(fixture.series)!, actor: .administrator)
+                .compactMap { try JSONParser.parse($0)["title"]?.stringValue }
+        }
+        let kept = try titles()
+        #expect(!kept.contains("boom 1"), "the failed push's first mutation was kept")
+        #expect(kept.count == first.values.filter { $0 }.count * 3)
+
+        try await raw.write { db in try db.execute(sql: "DROP TRIGGER boom") }
+        for (index, client) in clients.enumerated() {
+            let again = try await fixture.store.push(actor: fixture.member, clientID: client, mutations: batches[index])
+            let expected: MutationResult.Outcome = first[index] == true ? .duplicate(status: .applied, problem: nil) : .applied
+            #expect(again.results.map(\.outcome) == Array(repeating: expected, count: 3), "client \(index)")
+        }
+        let all = try titles()
+        #expect(all.count == clients.count * 3 && Set(all).count == all.count)
     }
 }
 
