@@ -38,7 +38,18 @@ enum ChangeLog {
             return next
         }
         for (type, id) in context.touched {
-            let snapshot = try context.precomputed["\(type.rawValue):\(id)"] ?? snapshot(type, id, context.db)
+            let key = "\(type.rawValue):\(id)"
+            let snapshot = try context.precomputed[key] ?? snapshot(type, id, context.db)
+            #if DEBUG
+            // A form the handler built from what it wrote must be the form a read would give.
+            if context.built.contains(key), let built = snapshot {
+                let read = try self.snapshot(type, id, context.db)
+                precondition(
+                    read?.value == built.value && read?.privateValue == built.privateValue
+                        && read.map { Set($0.audiences) } == Set(built.audiences),
+                    "the handler's form of \(key) differs from the stored entity's")
+            }
+            #endif
             let row = try Row.fetchOne(
                 context.db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?",
                 arguments: [type.rawValue, id])
@@ -137,12 +148,10 @@ enum ChangeLog {
                 audiences: try personAudiences(id, db))
         case .paper:
             guard let paper = try Loaders.paper(db, id) else { return nil }
-            return Snapshot(value: paper.json.jsonString, audiences: try paperAudiences(id, db))
+            return snapshot(of: paper, audiences: try paperAudiences(id, db))
         case .suggestion:
             guard let suggestion = try Loaders.suggestion(db, id) else { return nil }
-            return Snapshot(
-                value: suggestion.json.jsonString,
-                audiences: [Audience(level: "member", seriesID: suggestion.seriesID.rawValue)])
+            return snapshot(of: suggestion)
         case .ballot:
             guard let ballot = try Loaders.ballot(db, id) else { return nil }
             return Snapshot(value: ballot.json.jsonString, audiences: [Audience(level: "owner", personID: ballot.voterID.rawValue)])
@@ -159,6 +168,16 @@ enum ChangeLog {
             guard let round = try Loaders.round(db, id) else { return nil }
             return Snapshot(value: round.json.jsonString, audiences: [Audience(level: "member", seriesID: round.seriesID.rawValue)])
         }
+    }
+
+    /// A suggestion's stored form: its members see it.
+    static func snapshot(of suggestion: Suggestion) -> Snapshot {
+        Snapshot(value: suggestion.json.jsonString, audiences: [Audience(level: "member", seriesID: suggestion.seriesID.rawValue)])
+    }
+
+    /// A paper's stored form, seen by `audiences` (those of the suggestions and episodes that name it).
+    static func snapshot(of paper: Paper, audiences: [Audience]) -> Snapshot {
+        Snapshot(value: paper.json.jsonString, audiences: audiences)
     }
 
     private static func personAudiences(_ id: String, _ db: Database) throws -> [Audience] {

@@ -18,8 +18,12 @@ final class MutationContext {
     private(set) var touched: [(EntityType, String)] = []
     private var touchedSet: Set<String> = []
     private(set) var fieldChanges: [(EntityType, String, [String])] = []
-    /// Stored forms computed outside the transaction (a standing's count), by "type:id".
+    /// Stored forms computed outside the transaction (a standing's count) or built by the handler, by "type:id".
     var precomputed: [String: ChangeLog.Snapshot] = [:]
+    #if DEBUG
+    /// The keys of `precomputed` that a handler built (see `touch(_:_:built:)`).
+    private(set) var built: Set<String> = []
+    #endif
     /// Readers who lost sight of entities that still exist (`Sight.everyone`: every reader who cannot see them now).
     var lostSight: [(person: String, key: Sight.Key)] = []
     /// People whose next pull must be a reset (they may newly see, or see differently, unchanged entities).
@@ -41,6 +45,16 @@ final class MutationContext {
         if touchedSet.insert("\(type.rawValue):\(id)").inserted {
             touched.append((type, id))
         }
+    }
+
+    /// Marks an entity the handler has just written as changed, with the stored form it built from what it wrote
+    /// (saving the change log a read of the rows it came from). Debug builds check it against that read.
+    func touch(_ type: EntityType, _ id: String, built snapshot: ChangeLog.Snapshot) {
+        touch(type, id)
+        precomputed["\(type.rawValue):\(id)"] = snapshot
+        #if DEBUG
+        built.insert("\(type.rawValue):\(id)")
+        #endif
     }
 
     /// Records which fields an update set, for later field-level merges.

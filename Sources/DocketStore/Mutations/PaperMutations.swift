@@ -24,7 +24,9 @@ enum PaperMutations {
         if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM paper WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a paper with id \(id) already exists")
         }
-        try insert(id: id, fields, context)
+        let paper = try insert(id: id, fields, context)
+        // No suggestion or episode names it yet: nobody else sees it.
+        context.touch(.paper, id.rawValue, built: ChangeLog.snapshot(of: paper, audiences: []))
     }
 
     /// The existing paper with the same normalized DOI or arXiv id, if any.
@@ -40,7 +42,8 @@ enum PaperMutations {
         return nil
     }
 
-    static func insert(id: PaperID, _ fields: PaperFields, _ context: MutationContext) throws {
+    /// Inserts a new paper; returns it as stored (the caller touches it, knowing who sees it).
+    static func insert(id: PaperID, _ fields: PaperFields, _ context: MutationContext) throws -> Paper {
         try context.db.execute(
             cached: """
                 INSERT INTO paper (id, title, authors, venue, year, doi, arxiv_id, url, pdf_url, code_url, created_at, updated_at)
@@ -50,7 +53,7 @@ enum PaperMutations {
                 id.rawValue, fields.title, JSONValue.strings(fields.authors).jsonString, fields.venue, fields.year, fields.doi,
                 fields.arxivID, fields.url, fields.pdfURL, fields.codeURL, context.now.milliseconds, context.now.milliseconds,
             ])
-        context.touch(.paper, id.rawValue)
+        return Paper(id: id, fields: fields, createdAt: context.now, updatedAt: context.now)
     }
 
     /// Checks that a paper id names a paper.

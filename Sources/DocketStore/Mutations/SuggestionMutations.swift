@@ -20,11 +20,12 @@ enum SuggestionMutations {
         if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM suggestion WHERE id = ?", arguments: [id.rawValue]) == true {
             throw Problem(.conflict, "a suggestion with id \(id) already exists")
         }
-        let paper = try resolvePaper(fields: paperFields, id: paperID, context)
+        let (paper, newPaper) = try resolvePaper(fields: paperFields, id: paperID, context)
         if title == nil {
-            title = try String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
+            title = try (newPaper?.fields.title ?? String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue]))
                 .map { String($0.prefix(300)) }
         }
+        guard let title else { throw Problem.invalid("args.title", "is required") }
         let duplicates = try findDuplicates(paper: paper, series: seriesID, context.db)
         try context.db.execute(
             cached: """
@@ -38,10 +39,22 @@ enum SuggestionMutations {
         try context.db.execute(
             cached: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
             arguments: [id.rawValue, paper.rawValue])
-        context.touch(.suggestion, id.rawValue)
-        context.touch(.paper, paper.rawValue)
-        // A member is already seen by the series; only an administrator proposing from outside it becomes visible there.
-        if try context.role(of: proposer, in: seriesID) == nil { context.touch(.person, proposer.rawValue) }
+        let suggestion = Suggestion(
+            id: id, seriesID: seriesID, paperIDs: [paper], title: title, pitch: pitch, tags: tags ?? [], proposerID: proposer,
+            status: .open, mergedInto: nil, episodeID: nil, volunteers: [],
+            duplicates: duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? [],
+            createdAt: context.now, updatedAt: context.now)
+        context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion))
+        if let newPaper {
+            // Only this suggestion names the new paper: the series' members see it.
+            let audience = ChangeLog.Audience(level: "member", seriesID: seriesID.rawValue)
+            context.touch(.paper, paper.rawValue, built: ChangeLog.snapshot(of: newPaper, audiences: [audience]))
+        } else {
+            context.touch(.paper, paper.rawValue)
+        }
+        // A member is already seen by the series; only an administrator proposing from outside it becomes visible there
+        // (`require` above let a person who is not an administrator through only as a member).
+        if context.actor.isAdmin, try context.role(of: proposer, in: seriesID) == nil { context.touch(.person, proposer.rawValue) }
     }
 
     /// The paper of a new suggestion: exactly one of `paper` (fields), `paperID`, or `bibtex` (one pasted entry).
@@ -72,17 +85,17 @@ enum SuggestionMutations {
     /// The longest pasted BibTeX entry `suggestion.create` reads, in Unicode scalars.
     static let maxBibTeXLength = 20_000
 
-    /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one.
-    private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> PaperID {
+    /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one
+    /// (returned also as stored, when new).
+    private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> (PaperID, Paper?) {
         if let id {
             try PaperMutations.requireExists(id, field: "args.paperID", actor: context.actor, context.db)
-            return id
+            return (id, nil)
         }
         guard let fields else { throw Problem.invalid("args.paper", "is required") }
-        if let existing = try PaperMutations.find(fields, context.db) { return existing }
-        let paper = PaperID(trusted: context.newID())
-        try PaperMutations.insert(id: paper, fields, context)
-        return paper
+        if let existing = try PaperMutations.find(fields, context.db) { return (existing, nil) }
+        let paper = try PaperMutations.insert(id: PaperID(trusted: context.newID()), fields, context)
+        return (paper.id, paper)
     }
 
     /// Open suggestions and episodes of the series that already name `paper`.
