@@ -36,6 +36,10 @@ public final class Store: Sendable {
             // An acknowledged write must survive a power cut, not only a crash. GRDB sets the writer to
             // NORMAL when it turns WAL on (after `prepareDatabase`), so FULL is set here, once it has.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Each mutation's savepoint keeps the original of every page it changes. Past 64 KiB SQLite
+            // moves that record to a temporary file and writes every later page there with a system
+            // call; kept in memory, it stays as small as one mutation's pages.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.environment = environment
         self.path = path
