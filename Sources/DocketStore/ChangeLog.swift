@@ -28,15 +28,8 @@ enum ChangeLog {
     /// carry only what really changed.
     @discardableResult
     static func record(_ context: MutationContext) throws -> Int64? {
-        var versions: [String: Int64] = [:]
-        var last: Int64?
-        // Versions are counted here and the clock written once, not once per entity.
-        var clock: Int64?
-        func nextVersion() throws -> Int64 {
-            let next = try (clock ?? Int64.fetchOne(context.db, cached: "SELECT version FROM clock WHERE id = 1") ?? 0) + 1
-            clock = next
-            return next
-        }
+        // First what changed, then one move of the clock for all of it.
+        var changes: [(type: EntityType, id: String, snapshot: Snapshot?, existed: Bool, stored: Set<Audience>?)] = []
         for (type, id) in context.touched {
             let key = "\(type.rawValue):\(id)"
             let snapshot = try context.precomputed[key] ?? snapshot(type, id, context.db)
@@ -50,21 +43,36 @@ enum ChangeLog {
                     "the handler's form of \(key) differs from the stored entity's")
             }
             #endif
+            if context.created.contains(key) {
+                // New in this mutation: there is no change row to compare with (were there one, the insert
+                // fails on the unique key and the mutation is rejected, not the log corrupted).
+                changes.append((type, id, snapshot, false, nil))
+                continue
+            }
             let row = try Row.fetchOne(
                 context.db, cached: "SELECT deleted, value, private_value FROM change WHERE type = ? AND entity_id = ?",
                 arguments: [type.rawValue, id])
             let stored = row?["deleted"] == false ? try storedAudiences(type, id, context.db) : nil
             if isUnchanged(row, snapshot, stored) { continue }
-            let version = try nextVersion()
-            try write(type, id, snapshot, version: version, at: context.now, existed: row != nil, audiences: stored, db: context.db)
-            versions["\(type.rawValue):\(id)"] = version
-            last = version
-            if let snapshot, let stored {
+            changes.append((type, id, snapshot, row != nil, stored))
+        }
+        guard !changes.isEmpty else {
+            try Sight.record(context)
+            return nil
+        }
+        let last = try nextVersion(context.db, count: Int64(changes.count))
+        var versions: [String: Int64] = [:]
+        for (offset, change) in changes.enumerated() {
+            let version = last - Int64(changes.count - 1 - offset)
+            try write(
+                change.type, change.id, change.snapshot, version: version, at: context.now, existed: change.existed,
+                audiences: change.stored, db: context.db)
+            versions["\(change.type.rawValue):\(change.id)"] = version
+            if let snapshot = change.snapshot, let stored = change.stored {
                 let removed = stored.subtracting(snapshot.audiences)
-                if !removed.isEmpty { try Sight.audiencesShrank(Sight.Key(type: type.rawValue, id: id), removed: removed, context) }
+                if !removed.isEmpty { try Sight.audiencesShrank(Sight.Key(type: change.type.rawValue, id: change.id), removed: removed, context) }
             }
         }
-        if let clock { try context.db.execute(cached: "UPDATE clock SET version = ? WHERE id = 1", arguments: [clock]) }
         try Sight.record(context)
         for (type, id, fields) in context.fieldChanges {
             guard let version = versions["\(type.rawValue):\(id)"] else { continue }

@@ -20,6 +20,8 @@ final class MutationContext {
     private(set) var fieldChanges: [(EntityType, String, [String])] = []
     /// Stored forms computed outside the transaction (a standing's count) or built by the handler, by "type:id".
     var precomputed: [String: ChangeLog.Snapshot] = [:]
+    /// The keys of entities this mutation created (see `touch(_:_:built:created:)`).
+    private(set) var created: Set<String> = []
     #if DEBUG
     /// The keys of `precomputed` that a handler built (see `touch(_:_:built:)`).
     private(set) var built: Set<String> = []
@@ -48,12 +50,15 @@ final class MutationContext {
     }
 
     /// Marks an entity the handler has just written as changed, with the stored form it built from what it wrote
-    /// (saving the change log a read of the rows it came from). Debug builds check it against that read.
-    func touch(_ type: EntityType, _ id: String, built snapshot: ChangeLog.Snapshot) {
+    /// (saving the change log a read of the rows it came from); `created` when this mutation made the entity, so
+    /// it has no earlier change row. Debug builds check the form against that read.
+    func touch(_ type: EntityType, _ id: String, built snapshot: ChangeLog.Snapshot, created: Bool) {
         touch(type, id)
-        precomputed["\(type.rawValue):\(id)"] = snapshot
+        let key = "\(type.rawValue):\(id)"
+        precomputed[key] = snapshot
+        if created { self.created.insert(key) }
         #if DEBUG
-        built.insert("\(type.rawValue):\(id)")
+        built.insert(key)
         #endif
     }
 
@@ -87,9 +92,13 @@ final class MutationContext {
     ///
     /// A series the actor may not see is reported as unknown, so its existence does not leak.
     func require(_ role: SeriesRole, in series: SeriesID, field: String = "args.seriesID") throws {
-        guard let visibility = try String.fetchOne(db, cached: "SELECT visibility FROM series WHERE id = ?", arguments: [series.rawValue])
+        // The series and the actor's membership in one read.
+        guard let row = try Row.fetchOne(
+            db, cached: "SELECT s.visibility, m.role FROM series s LEFT JOIN membership m ON m.series_id = s.id AND m.person_id = ? WHERE s.id = ?",
+            arguments: [actor.personID?.rawValue, series.rawValue])
         else { throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")]) }
-        let actual = try self.role(in: series)
+        let visibility: String = row[0]
+        let actual = actor.isAdmin ? .organizer : (row[1] as String?).flatMap(SeriesRole.init(rawValue:))
         if actual == nil && visibility != SeriesVisibility.public.rawValue {
             throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")])
         }

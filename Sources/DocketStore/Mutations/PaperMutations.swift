@@ -26,7 +26,7 @@ enum PaperMutations {
         }
         let paper = try insert(id: id, fields, context)
         // No suggestion or episode names it yet: nobody else sees it.
-        context.touch(.paper, id.rawValue, built: ChangeLog.snapshot(of: paper, audiences: []))
+        context.touch(.paper, id.rawValue, built: ChangeLog.snapshot(of: paper, audiences: []), created: true)
     }
 
     /// The existing paper with the same normalized DOI or arXiv id, if any.

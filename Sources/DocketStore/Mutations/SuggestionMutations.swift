@@ -17,25 +17,30 @@ enum SuggestionMutations {
         guard let id, let seriesID else { return }
         let proposer = try context.person()
         try context.require(.member, in: seriesID)
-        if try Bool.fetchOne(context.db, cached: "SELECT 1 FROM suggestion WHERE id = ?", arguments: [id.rawValue]) == true {
-            throw Problem(.conflict, "a suggestion with id \(id) already exists")
-        }
         let (paper, newPaper) = try resolvePaper(fields: paperFields, id: paperID, context)
         if title == nil {
             title = try (newPaper?.fields.title ?? String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue]))
                 .map { String($0.prefix(300)) }
         }
         guard let title else { throw Problem.invalid("args.title", "is required") }
-        let duplicates = try findDuplicates(paper: paper, series: seriesID, context.db)
-        try context.db.execute(
-            cached: """
-                INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-                """,
-            arguments: [
-                id.rawValue, seriesID.rawValue, title, pitch, JSONValue.strings(tags ?? []).jsonString, proposer.rawValue,
-                duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
-            ])
+        // Nothing else can name a paper made just now.
+        let duplicates = newPaper == nil ? try findDuplicates(paper: paper, series: seriesID, context.db) : .array([])
+        do {
+            try context.db.execute(
+                cached: """
+                    INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                    """,
+                arguments: [
+                    id.rawValue, seriesID.rawValue, title, pitch, JSONValue.strings(tags ?? []).jsonString, proposer.rawValue,
+                    duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
+                ])
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        {
+            // The id is the table's only key: the insert itself is the check (the savepoint drops the paper made above).
+            throw Problem(.conflict, "a suggestion with id \(id) already exists")
+        }
         try context.db.execute(
             cached: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
             arguments: [id.rawValue, paper.rawValue])
@@ -44,11 +49,11 @@ enum SuggestionMutations {
             status: .open, mergedInto: nil, episodeID: nil, volunteers: [],
             duplicates: duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? [],
             createdAt: context.now, updatedAt: context.now)
-        context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion))
+        context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion), created: true)
         if let newPaper {
             // Only this suggestion names the new paper: the series' members see it.
             let audience = ChangeLog.Audience(level: "member", seriesID: seriesID.rawValue)
-            context.touch(.paper, paper.rawValue, built: ChangeLog.snapshot(of: newPaper, audiences: [audience]))
+            context.touch(.paper, paper.rawValue, built: ChangeLog.snapshot(of: newPaper, audiences: [audience]), created: true)
         } else {
             context.touch(.paper, paper.rawValue)
         }
