@@ -1,4 +1,4 @@
-// In-process benchmarks that need no HTTP: vote counting and the standing update.
+// In-process benchmarks that need no HTTP: push, pull, vote counting and the standing update.
 // Run by scripts/bench on a release build; prints one line per figure.
 import DocketCore
 import DocketStore
@@ -153,7 +153,56 @@ func pullBenchmark() throws {
     print(String(format: "store pull, no change: p50 %.3f ms, p99 %.3f ms", percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000))
 }
 
+/// The push of scripts/bench without HTTP: 16 clients x 500 suggestion.create (each with a new paper) in batches
+/// of 50, pushed concurrently through `Store.push`, so the writer's own cost per mutation shows.
+func pushBenchmark() async throws {
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (store, series) = try benchStore(in: directory)
+    var members: [Principal] = []
+    for index in 0..<16 {
+        let id = UUID().uuidString.lowercased()
+        try store.run("person.create", ["id": .string(id), "name": .string("Member \(index)")])
+        try store.run("membership.set", ["seriesID": .string(series), "personID": .string(id), "role": "member"])
+        members.append(Principal(personID: PersonID(id)!, isAdmin: false))
+    }
+    let rounds = Int(ProcessInfo.processInfo.environment["BENCH_PUSH_ROUNDS"] ?? "") ?? 1
+    for round in 1...rounds {
+        let start = ContinuousClock.now
+        let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for member in members {
+                group.addTask {
+                    let client = ClientID(UUID().uuidString.lowercased())!
+                    var applied = 0
+                    for batch in 0..<10 {
+                        let mutations = (1...50).map { index in
+                            let n = batch * 50 + index
+                            return IncomingMutation(
+                                id: Int64(n), name: "suggestion.create", at: nil,
+                                args: [
+                                    "id": .string(UUID().uuidString.lowercased()), "seriesID": .string(series), "title": .string("Paper \(n)"),
+                                    "pitch": "Why we should read it.", "tags": ["bench"],
+                                    "paper": ["title": .string("Paper \(n)"), "authors": ["A. Author", "B. Author"], "year": 2024],
+                                ])
+                        }
+                        let outcome = try await store.push(actor: member, clientID: client, mutations: mutations)
+                        applied += outcome.results.filter { $0.outcome == .applied }.count
+                    }
+                    return applied
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = ContinuousClock.now - start
+        let time = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard applied == 16 * 500 else { fatalError("applied \(applied) of 8,000") }
+        print(String(format: "store push, 16 clients x 500 suggestion.create in batches of 50%@: %.0f mutations/s (%.2f s)",
+                     rounds > 1 ? " (round \(round))" : "", Double(applied) / time, time))
+    }
+}
+
 let which = CommandLine.arguments.dropFirst().first ?? "all"
+if which == "all" || which == "push" { try await pushBenchmark() }
 if which == "all" || which == "pull" { try pullBenchmark() }
 if which == "all" || which == "tally" { try tallyBenchmark() }
 if which == "all" || which == "standing" { try standingBenchmark() }
