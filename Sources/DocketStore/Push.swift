@@ -133,11 +133,10 @@ extension Store {
         if at.milliseconds > now.milliseconds + fiveMinutes { at = now }
         let context = MutationContext(db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment)
         do {
-            try db.inSavepoint {
+            try Store.inSavepoint(db) {
                 var args = Args(mutation.args)
                 try handler(&args, context)
                 try ChangeLog.record(context)
-                return .commit
             }
             return .applied
         } catch let problem as Problem {
@@ -150,6 +149,20 @@ extension Store {
             // A fault of one mutation's handling must not fail the whole push (and its earlier mutations).
             return .rejected(Problem(.internal, "the mutation could not be processed (\(type(of: error)))"))
         }
+    }
+
+    /// Runs `body` in a savepoint, rolled back when it throws. Unlike GRDB's `inSavepoint`, whose statements are
+    /// parsed anew each time, this uses prepared ones: a savepoint per mutation made parsing 5% of a push.
+    static func inSavepoint(_ db: Database, _ body: () throws -> Void) throws {
+        try db.execute(cached: "SAVEPOINT mutation")
+        do {
+            try body()
+        } catch {
+            try db.execute(cached: "ROLLBACK TO SAVEPOINT mutation")
+            try db.execute(cached: "RELEASE SAVEPOINT mutation")
+            throw error
+        }
+        try db.execute(cached: "RELEASE SAVEPOINT mutation")
     }
 
     private func remember(_ clientID: ClientID, _ mutation: IncomingMutation, _ outcome: MutationResult.Outcome, _ db: Database) throws {
