@@ -1,4 +1,5 @@
 import DocketCore
+import Foundation
 import Testing
 
 @Suite struct ArgsTests {
@@ -110,5 +111,13 @@ import Testing
         #expect(id == "0193f1c2-0000-7fff-bfff-ffffffffffff")
         #expect(EntityID<SeriesKind>(id) != nil)
         #expect(EntityID<SeriesKind>(id.uppercased()) == nil)
+        // Every nibble value, against Foundation's own formatting of the same 16 bytes.
+        let random: [UInt8] = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x0f, 0xf0]
+        let made = UUIDv7.make(milliseconds: 0x0a1b_2c3d_4e5f, random: random)
+        var bytes: [UInt8] = [0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f] + random
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        let uuid = bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }
+        #expect(made == UUID(uuid: uuid).uuidString.lowercased())
     }
 }
