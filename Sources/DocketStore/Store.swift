@@ -40,6 +40,10 @@ public final class Store: Sendable {
             // moves that record to a temporary file and writes every later page there with a system
             // call; kept in memory, it stays as small as one mutation's pages.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // A push touches index pages all over the file (ids are random); with SQLite's 2 MB default the
+            // writer spilled and re-read pages within one transaction. 16 MB kept the push rate from falling
+            // by a quarter as the file grew to 24,000 suggestions (DocketBench push, 3 rounds).
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         self.environment = environment
         self.path = path
