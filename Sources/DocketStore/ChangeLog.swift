@@ -90,7 +90,10 @@ enum ChangeLog {
 
     /// Takes `count` new versions from the clock and returns the last of them.
     static func nextVersion(_ db: Database, count: Int64 = 1) throws -> Int64 {
-        try Int64.fetchOne(db, cached: "UPDATE clock SET version = version + ? WHERE id = 1 RETURNING version", arguments: [count])!
+        // An update and a read, not `RETURNING`: SQLite gathers returned rows in a table of their own first, and
+        // as one statement this was 3% slower on a push (DocketBench push).
+        try db.execute(cached: "UPDATE clock SET version = version + ? WHERE id = 1", arguments: [count])
+        return try Int64.fetchOne(db, cached: "SELECT version FROM clock WHERE id = 1")!
     }
 
     /// Whether the stored change row (nil: never written) already holds `snapshot` with the same audiences.
