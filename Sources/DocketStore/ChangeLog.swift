@@ -56,14 +56,10 @@ enum ChangeLog {
             if isUnchanged(row, snapshot, stored) { continue }
             changes.append((type, id, snapshot, row != nil, stored))
         }
-        guard !changes.isEmpty else {
-            try Sight.record(context)
-            return nil
-        }
-        let last = try nextVersion(context.db, count: Int64(changes.count))
+        let last = changes.isEmpty ? nil : try nextVersion(context.db, count: Int64(changes.count))
         var versions: [String: Int64] = [:]
         for (offset, change) in changes.enumerated() {
-            let version = last - Int64(changes.count - 1 - offset)
+            let version = last! - Int64(changes.count - 1 - offset)
             try write(
                 change.type, change.id, change.snapshot, version: version, at: context.now, existed: change.existed,
                 audiences: change.stored, db: context.db)
