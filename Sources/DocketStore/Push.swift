@@ -65,22 +65,24 @@ extension Store {
         return { db in
             let person = actor.personID?.rawValue ?? ""
             var last = try self.bindClient(clientID, person: person, now: now, db)
+            let held = HeldWrites()
             var results: [MutationResult] = []
             var gap = false
             for mutation in mutations {
                 if mutation.id <= last {
-                    results.append(MutationResult(id: mutation.id, outcome: try self.remembered(clientID, mutation.id, db)))
+                    results.append(MutationResult(id: mutation.id, outcome: try self.remembered(clientID, mutation.id, held, db)))
                     continue
                 }
                 if mutation.id > last + 1 {
                     gap = true
                     break
                 }
-                let outcome = try self.apply(mutation, actor: actor, clientID: clientID, now: now, db: db)
+                let outcome = try self.apply(mutation, actor: actor, clientID: clientID, now: now, held: held, db: db)
                 last = mutation.id
-                try self.remember(clientID, mutation, outcome, db)
+                held.hold(Self.remembering(clientID, mutation, outcome))
                 results.append(MutationResult(id: mutation.id, outcome: outcome))
             }
+            try held.flush(db)
             try db.execute(
                 cached: "UPDATE sync_client SET last_mutation_id = ?, updated_at = ? WHERE id = ?",
                 arguments: [last, now.milliseconds, clientID.rawValue])
@@ -122,30 +124,46 @@ extension Store {
         return 0
     }
 
-    func apply(_ mutation: IncomingMutation, actor: Principal, clientID: ClientID?, now: Timestamp, db: Database) throws
-        -> MutationResult.Outcome
-    {
+    func apply(
+        _ mutation: IncomingMutation, actor: Principal, clientID: ClientID?, now: Timestamp, held: HeldWrites? = nil, db: Database
+    ) throws -> MutationResult.Outcome {
         guard let handler = MutationRegistry.handlers[mutation.name] else {
             return .rejected(Problem(.unknownMutation, "no mutation is named \"\(mutation.name)\""))
         }
         let fiveMinutes: Int64 = 5 * 60 * 1000
         var at = mutation.at ?? now
         if at.milliseconds > now.milliseconds + fiveMinutes { at = now }
-        let context = MutationContext(db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment)
+        let context = MutationContext(db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment, held: held)
+        // Only suggestion.create runs beside held rows; it flushes them where it reads the change log (see `HeldWrites`).
+        if mutation.name != "suggestion.create" { try context.flushHeld() }
+        // A flush inside the savepoint is undone with it: the rows go back to being held.
+        let saved = held?.saved
         do {
             try Store.inSavepoint(db) {
                 var args = Args(mutation.args)
                 try handler(&args, context)
                 try ChangeLog.record(context)
             }
+            held?.hold(context.heldChanges)
             return .applied
-        } catch let problem as Problem {
+        } catch {
+            if let held, let saved { held.restore(saved) }
+            return try Self.rejection(for: error)
+        }
+    }
+
+    /// What a mutation whose savepoint was rolled back reports; SQLite's other errors fail the push.
+    private static func rejection(for error: any Error) throws -> MutationResult.Outcome {
+        switch error {
+        case let problem as Problem:
             return .rejected(problem)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
             // A rule the schema enforces that no handler checked first: reject, do not fail the push.
             // The SQLite message names tables and columns: keep it off the wire.
             return .rejected(Problem(.conflict, "the change breaks a rule of the stored data"))
-        } catch let error where !(error is DatabaseError) {
+        case is DatabaseError:
+            throw error
+        default:
             // A fault of one mutation's handling must not fail the whole push (and its earlier mutations).
             return .rejected(Problem(.internal, "the mutation could not be processed (\(type(of: error)))"))
         }
@@ -165,19 +183,25 @@ extension Store {
         try db.execute(cached: "RELEASE SAVEPOINT mutation")
     }
 
-    private func remember(_ clientID: ClientID, _ mutation: IncomingMutation, _ outcome: MutationResult.Outcome, _ db: Database) throws {
+    /// The `mutation_result` row that remembers a processed mutation's outcome.
+    private static func remembering(_ clientID: ClientID, _ mutation: IncomingMutation, _ outcome: MutationResult.Outcome)
+        -> HeldWrites.Result
+    {
         var status = MutationStatus.applied
         var problem: String?
         if case .rejected(let rejection) = outcome {
             status = .rejected
             problem = rejection.json.jsonString
         }
-        try db.execute(
-            cached: "INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES (?, ?, ?, ?, ?)",
-            arguments: [clientID.rawValue, mutation.id, String(mutation.name.prefix(100)), status.rawValue, problem])
+        return HeldWrites.Result(
+            clientID: clientID.rawValue, mutationID: mutation.id, name: String(mutation.name.prefix(100)), status: status, problem: problem)
     }
 
-    private func remembered(_ clientID: ClientID, _ id: Int64, _ db: Database) throws -> MutationResult.Outcome {
+    private func remembered(_ clientID: ClientID, _ id: Int64, _ held: HeldWrites, _ db: Database) throws -> MutationResult.Outcome {
+        if let result = held.result(client: clientID.rawValue, mutation: id) {
+            // A mutation id sent twice in one push: its outcome is not written yet.
+            return .duplicate(status: result.status, problem: result.problem.flatMap { try? JSONParser.parse($0) })
+        }
         guard let row = try Row.fetchOne(
             db, cached: "SELECT status, problem FROM mutation_result WHERE client_id = ? AND mutation_id = ?",
             arguments: [clientID.rawValue, id])

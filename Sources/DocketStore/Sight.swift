@@ -133,7 +133,7 @@ enum Sight {
         var seen: Set<String> = []
         let losses = context.lostSight.filter { seen.insert("\($0.person) \($0.key.type):\($0.key.id)").inserted }
         if !losses.isEmpty {
-            let last = try ChangeLog.nextVersion(context.db, count: Int64(losses.count))
+            let last = try ChangeLog.nextVersion(context, count: Int64(losses.count))
             for (offset, (person, key)) in losses.enumerated() {
                 try context.db.execute(
                     cached: "INSERT OR IGNORE INTO lost_sight (version, person_id, type, entity_id, changed_at) VALUES (?, ?, ?, ?, ?)",

@@ -15,6 +15,10 @@ final class MutationContext {
     /// The client's time of the user's action, clamped to at most 5 minutes ahead of `now`.
     let at: Timestamp
     let environment: Environment
+    /// The push's held rows (see `HeldWrites`); nil outside a push, where every row is written at once.
+    let held: HeldWrites?
+    /// Change rows of entities this mutation created, held once its savepoint is released (see `Store.apply`).
+    var heldChanges: [HeldWrites.Change] = []
     private(set) var touched: [(EntityType, String)] = []
     private var touchedSet: Set<String> = []
     private(set) var fieldChanges: [(EntityType, String, [String])] = []
@@ -33,13 +37,22 @@ final class MutationContext {
     /// Every reader's next pull must be a reset (a series became public).
     var everyoneEpochRaised = false
 
-    init(db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment) {
+    init(
+        db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment,
+        held: HeldWrites? = nil
+    ) {
         self.db = db
+        self.held = held
         self.actor = actor
         self.clientID = clientID
         self.now = now
         self.at = at
         self.environment = environment
+    }
+
+    /// Writes the push's held rows, before this mutation reads the change log or audiences.
+    func flushHeld() throws {
+        if let held, !held.isEmpty { try held.flush(db) }
     }
 
     /// Marks an entity as changed so its new state goes into the change log.

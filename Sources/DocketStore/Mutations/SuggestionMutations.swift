@@ -94,6 +94,8 @@ enum SuggestionMutations {
     /// (returned also as stored, when new).
     private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> (PaperID, Paper?) {
         if let id {
+            // Who may use the paper is read from its audiences: a paper made earlier in this push has them held.
+            try context.flushHeld()
             try PaperMutations.requireExists(id, field: "args.paperID", actor: context.actor, context.db)
             return (id, nil)
         }
