@@ -154,7 +154,8 @@ func pullBenchmark() throws {
 }
 
 /// The push of scripts/bench without HTTP: 16 clients x 500 suggestion.create (each with a new paper) in batches
-/// of 50, pushed concurrently through `Store.push`, so the writer's own cost per mutation shows.
+/// of 50, pushed concurrently through `Store.push`, so the writer's own cost per mutation shows. Suggestion ids are
+/// UUID v7, as PROTOCOL recommends to clients.
 func pushBenchmark() async throws {
     let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -180,7 +181,7 @@ func pushBenchmark() async throws {
                             return IncomingMutation(
                                 id: Int64(n), name: "suggestion.create", at: nil,
                                 args: [
-                                    "id": .string(UUID().uuidString.lowercased()), "seriesID": .string(series), "title": .string("Paper \(n)"),
+                                    "id": .string(store.environment.newID()), "seriesID": .string(series), "title": .string("Paper \(n)"),
                                     "pitch": "Why we should read it.", "tags": ["bench"],
                                     "paper": ["title": .string("Paper \(n)"), "authors": ["A. Author", "B. Author"], "year": 2024],
                                 ])
