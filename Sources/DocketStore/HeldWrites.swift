@@ -9,8 +9,9 @@ import GRDB
 /// statements (measured in the issue 3 notes).
 ///
 /// Rows may be held only while nothing reads them. A created entity has no earlier change row, and the only
-/// mutation that runs while rows are held is `suggestion.create` (see `Store.apply`); where it may read the
-/// change log (an existing paper: its change row and audiences) it flushes first (`MutationContext.flushHeld`).
+/// mutation that runs while rows are held is `suggestion.create` (every other one `settle`s first, see
+/// `Store.apply`); where it may read the change log (an existing paper: its change row and audiences) it flushes
+/// first (`MutationContext.flushHeld`).
 /// A flush inside a mutation's savepoint that is then rolled back is undone in SQLite, so `apply` puts those
 /// rows back (`saved` / `restore`). The push flushes before its own last statements; its transaction commits
 /// only after that, so no reader ever sees a push without its rows.
@@ -44,6 +45,10 @@ final class HeldWrites {
 
     private var state = State()
 
+    /// Each series' visibility and the pushing person's role in it, as `MutationContext.require` read them for
+    /// `suggestion.create`s, which change neither. Every other mutation `settle`s first, which forgets them.
+    var access: [String: (visibility: String, role: String?)] = [:]
+
     /// The most rows one insert statement carries (7 values each at most: well under SQLite's 32,766 variables).
     static let rowsPerStatement = 64
 
@@ -71,6 +76,12 @@ final class HeldWrites {
     var saved: State { state }
 
     func restore(_ saved: State) { state = saved }
+
+    /// Before a mutation other than `suggestion.create`: writes what is held, and forgets what was read.
+    func settle(_ db: Database) throws {
+        try flush(db)
+        access = [:]
+    }
 
     /// Writes everything held and forgets it.
     func flush(_ db: Database) throws {

@@ -7,6 +7,8 @@ public struct IncomingMutation: Sendable {
     public var name: String
     public var at: Timestamp?
     public var args: JSONValue
+    /// What the handler could make of `args` before the push waited for the writer (`MutationRegistry.preparers`).
+    var prepared: (any Sendable)?
 
     public init(id: Int64, name: String, at: Timestamp?, args: JSONValue) {
         self.id = id
@@ -58,10 +60,18 @@ extension Store {
         try await pushGroups.push(mutations: mutations.count, pushTransaction(actor: actor, clientID: clientID, mutations: mutations))
     }
 
+    /// The push's work for the writer, with each mutation's arguments read (and what can be built from them built)
+    /// now, on the caller's thread: the writer is the one thing pushes wait for.
     private func pushTransaction(actor: Principal, clientID: ClientID, mutations: [IncomingMutation])
         -> @Sendable (Database) throws -> PushOutcome
     {
         let now = environment.now()
+        let environment = self.environment
+        let mutations = mutations.map { mutation in
+            var mutation = mutation
+            mutation.prepared = MutationRegistry.preparers[mutation.name]?(mutation.args, actor, now, environment)
+            return mutation
+        }
         return { db in
             let person = actor.personID?.rawValue ?? ""
             var last = try self.bindClient(clientID, person: person, now: now, db)
@@ -133,9 +143,12 @@ extension Store {
         let fiveMinutes: Int64 = 5 * 60 * 1000
         var at = mutation.at ?? now
         if at.milliseconds > now.milliseconds + fiveMinutes { at = now }
-        let context = MutationContext(db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment, held: held)
         // Only suggestion.create runs beside held rows; it flushes them where it reads the change log (see `HeldWrites`).
-        if mutation.name != "suggestion.create" { try context.flushHeld() }
+        let besideHeld = mutation.name == "suggestion.create"
+        if !besideHeld { try held?.settle(db) }
+        let context = MutationContext(
+            db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment, held: held, sharesAccess: besideHeld)
+        context.prepared = mutation.prepared
         // A flush inside the savepoint is undone with it: the rows go back to being held.
         let saved = held?.saved
         do {

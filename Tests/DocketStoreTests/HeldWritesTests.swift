@@ -74,6 +74,24 @@ import Testing
         _ = try pulledChanges(fixture, upTo: next.version)
     }
 
+    @Test func aRoleLostMidPushStopsTheSuggestionsAfterIt() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let organizer = fixture.organizer.personID!.rawValue
+        let outcome = try fixture.store.push(
+            actor: fixture.organizer, clientID: ClientID(newID())!,
+            mutations: [
+                mutation(1, "suggestion.create", suggestionArgs(newID(), series: fixture.series, title: "Before")),
+                // The organizer leaves the members-only series: what `require` read for the first suggestion is stale.
+                mutation(2, "membership.set", ["seriesID": .string(fixture.series), "personID": .string(organizer), "role": nil]),
+                mutation(3, "suggestion.create", suggestionArgs(newID(), series: fixture.series, title: "After")),
+            ])
+        #expect(outcome.results[0].outcome == .applied)
+        #expect(outcome.results[1].outcome == .applied)
+        guard case .rejected(let problem) = outcome.results[2].outcome else { Issue.record("a former member made a suggestion: \(outcome.results)"); return }
+        #expect(problem.code == .validationFailed)
+    }
+
     @Test func aMutationIDSentTwiceInOnePushIsADuplicateOfItsHeldResult() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

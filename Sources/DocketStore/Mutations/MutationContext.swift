@@ -17,6 +17,11 @@ final class MutationContext {
     let environment: Environment
     /// The push's held rows (see `HeldWrites`); nil outside a push, where every row is written at once.
     let held: HeldWrites?
+    /// Whether `require` may use and keep what earlier mutations of the push read (`HeldWrites.access`): only for
+    /// mutations that change no series and no membership.
+    let sharesAccess: Bool
+    /// What the handler's preparer made of the arguments before the writer was free (see `MutationRegistry.preparers`).
+    var prepared: (any Sendable)?
     /// Change rows of entities this mutation created, held once its savepoint is released (see `Store.apply`).
     var heldChanges: [HeldWrites.Change] = []
     private(set) var touched: [(EntityType, String)] = []
@@ -39,10 +44,11 @@ final class MutationContext {
 
     init(
         db: Database, actor: Principal, clientID: ClientID?, now: Timestamp, at: Timestamp, environment: Environment,
-        held: HeldWrites? = nil
+        held: HeldWrites? = nil, sharesAccess: Bool = false
     ) {
         self.db = db
         self.held = held
+        self.sharesAccess = sharesAccess
         self.actor = actor
         self.clientID = clientID
         self.now = now
@@ -105,19 +111,28 @@ final class MutationContext {
     ///
     /// A series the actor may not see is reported as unknown, so its existence does not leak.
     func require(_ role: SeriesRole, in series: SeriesID, field: String = "args.seriesID") throws {
-        // The series and the actor's membership in one read.
-        guard let row = try Row.fetchOne(
-            db, cached: "SELECT s.visibility, m.role FROM series s LEFT JOIN membership m ON m.series_id = s.id AND m.person_id = ? WHERE s.id = ?",
-            arguments: [actor.personID?.rawValue, series.rawValue])
+        guard let (visibility, stored) = try access(to: series)
         else { throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")]) }
-        let visibility: String = row[0]
-        let actual = actor.isAdmin ? .organizer : (row[1] as String?).flatMap(SeriesRole.init(rawValue:))
+        let actual = actor.isAdmin ? .organizer : stored.flatMap(SeriesRole.init(rawValue:))
         if actual == nil && visibility != SeriesVisibility.public.rawValue {
             throw Problem(.validationFailed, "\(field) names an unknown series", errors: [FieldError(field: field, message: "unknown series")])
         }
         guard let actual, actual >= role else {
             throw Problem(.forbidden, "this needs the \(role.rawValue) role in the series")
         }
+    }
+
+    /// The series' visibility and the actor's stored role in it (nil when there is no such series), in one read;
+    /// within a push, once for each series (see `HeldWrites.access`).
+    private func access(to series: SeriesID) throws -> (visibility: String, role: String?)? {
+        if sharesAccess, let known = held?.access[series.rawValue] { return known }
+        guard let row = try Row.fetchOne(
+            db, cached: "SELECT s.visibility, m.role FROM series s LEFT JOIN membership m ON m.series_id = s.id AND m.person_id = ? WHERE s.id = ?",
+            arguments: [actor.personID?.rawValue, series.rawValue])
+        else { return nil }
+        let access = (visibility: row[0] as String, role: row[1] as String?)
+        if sharesAccess { held?.access[series.rawValue] = access }
+        return access
     }
 
     /// A new server-made id.

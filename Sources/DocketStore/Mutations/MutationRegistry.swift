@@ -33,6 +33,14 @@ enum MutationRegistry {
         "presenter.respond": CalendarMutations.respond,
     ]
 
+    typealias Preparer = @Sendable (JSONValue, Principal, Timestamp, Environment) -> any Sendable
+
+    /// Work a handler can do from its arguments alone, done by `Store.push` before the push waits for SQLite's one
+    /// writer, on another core; the handler finds it in `MutationContext.prepared` (and does it itself without).
+    static let preparers: [String: Preparer] = [
+        "suggestion.create": SuggestionMutations.prepare,
+    ]
+
     /// The names the server applies, sorted.
     static var names: [String] { handlers.keys.sorted() }
 }

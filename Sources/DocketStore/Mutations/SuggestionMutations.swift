@@ -5,24 +5,72 @@ import GRDB
 enum SuggestionMutations {
     static let updatableFields = ["title", "pitch", "tags"]
 
-    static func create(_ args: inout Args, _ context: MutationContext) throws {
+    /// What `suggestion.create` reads from its arguments and, when they describe a paper, all it writes should that
+    /// paper be new. `Store.push` makes it before the push waits for the writer (`prepare`), so that work runs
+    /// beside the writer instead of in it; `Store.run` makes it in the handler.
+    struct Draft: Sendable {
+        var id: SuggestionID
+        var seriesID: SeriesID
+        var title: String?
+        var pitch: String?
+        var tags: [String]
+        var paperFields: PaperFields?
+        var paperID: PaperID?
+        /// The paper and both stored forms, for a person proposing a paper no stored one has the DOI or arXiv id of.
+        var ifNew: (paper: Paper, suggestion: ChangeLog.Snapshot, paperForm: ChangeLog.Snapshot)?
+    }
+
+    /// The draft of a `suggestion.create` (nil when the arguments name no id or series), or its validation problem.
+    static func prepare(_ args: JSONValue, actor: Principal, now: Timestamp, environment: Environment) -> any Sendable {
+        var args = Args(args)
+        do {
+            return Result<Draft?, Problem>.success(try draft(&args, actor: actor, now: now, newID: environment.newID))
+        } catch {
+            return Result<Draft?, Problem>.failure(error)
+        }
+    }
+
+    private static func draft(_ args: inout Args, actor: Principal, now: Timestamp, newID: () -> String) throws(Problem) -> Draft? {
         let id = args.id("id", SuggestionKind.self)
         let seriesID = args.id("seriesID", SeriesKind.self)
-        var title = args.optionalString("title")
+        let title = args.optionalString("title")
         if args.has("title") && title == nil && args.isValid { args.fail("title", "must not be empty") }
         let pitch = args.optionalString("pitch", maxLength: 20_000, trim: false)
-        let tags = readTags(&args)
+        let tags = readTags(&args) ?? []
         let (paperFields, paperID) = readPaper(&args)
         try args.finish()
-        guard let id, let seriesID else { return }
+        guard let id, let seriesID else { return nil }
+        var draft = Draft(id: id, seriesID: seriesID, title: title, pitch: pitch, tags: tags, paperFields: paperFields, paperID: paperID)
+        if let paperFields, let proposer = actor.personID {
+            let paper = Paper(id: PaperID(trusted: newID()), fields: paperFields, createdAt: now, updatedAt: now)
+            let suggestion = Suggestion(
+                id: id, seriesID: seriesID, paperIDs: [paper.id], title: title ?? String(paperFields.title.prefix(300)), pitch: pitch,
+                tags: tags, proposerID: proposer, status: .open, mergedInto: nil, episodeID: nil, volunteers: [], duplicates: [],
+                createdAt: now, updatedAt: now)
+            // Only this suggestion names the new paper: the series' members see it.
+            let audience = ChangeLog.Audience(level: "member", seriesID: seriesID.rawValue)
+            draft.ifNew = (paper, ChangeLog.snapshot(of: suggestion), ChangeLog.snapshot(of: paper, audiences: [audience]))
+        }
+        return draft
+    }
+
+    static func create(_ args: inout Args, _ context: MutationContext) throws {
+        let prepared = context.prepared as? Result<Draft?, Problem>
+        guard let draft = try prepared?.get() ?? draft(&args, actor: context.actor, now: context.now, newID: context.newID) else { return }
+        let (id, seriesID) = (draft.id, draft.seriesID)
         let proposer = try context.person()
         try context.require(.member, in: seriesID)
-        let (paper, newPaper) = try resolvePaper(fields: paperFields, id: paperID, context)
-        if title == nil {
-            title = try (newPaper?.fields.title ?? String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue]))
-                .map { String($0.prefix(300)) }
+        let (paper, newPaper) = try resolvePaper(draft, context)
+        let title: String
+        if let given = draft.title {
+            title = given
+        } else if let newPaper {
+            title = String(newPaper.fields.title.prefix(300))
+        } else {
+            guard let stored = try String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
+            else { throw Problem.invalid("args.title", "is required") }
+            title = String(stored.prefix(300))
         }
-        guard let title else { throw Problem.invalid("args.title", "is required") }
         // Nothing else can name a paper made just now.
         let duplicates = newPaper == nil ? try findDuplicates(paper: paper, series: seriesID, context.db) : .array([])
         do {
@@ -32,7 +80,7 @@ enum SuggestionMutations {
                     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
                     """,
                 arguments: [
-                    id.rawValue, seriesID.rawValue, title, pitch, JSONValue.strings(tags ?? []).jsonString, proposer.rawValue,
+                    id.rawValue, seriesID.rawValue, title, draft.pitch, JSONValue.strings(draft.tags).jsonString, proposer.rawValue,
                     duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
                 ])
         } catch let error as DatabaseError
@@ -44,17 +92,16 @@ enum SuggestionMutations {
         try context.db.execute(
             cached: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
             arguments: [id.rawValue, paper.rawValue])
-        let suggestion = Suggestion(
-            id: id, seriesID: seriesID, paperIDs: [paper], title: title, pitch: pitch, tags: tags ?? [], proposerID: proposer,
-            status: .open, mergedInto: nil, episodeID: nil, volunteers: [],
-            duplicates: duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? [],
-            createdAt: context.now, updatedAt: context.now)
-        context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion), created: true)
-        if let newPaper {
-            // Only this suggestion names the new paper: the series' members see it.
-            let audience = ChangeLog.Audience(level: "member", seriesID: seriesID.rawValue)
-            context.touch(.paper, paper.rawValue, built: ChangeLog.snapshot(of: newPaper, audiences: [audience]), created: true)
+        if newPaper != nil, let forms = draft.ifNew {
+            context.touch(.suggestion, id.rawValue, built: forms.suggestion, created: true)
+            context.touch(.paper, paper.rawValue, built: forms.paperForm, created: true)
         } else {
+            let suggestion = Suggestion(
+                id: id, seriesID: seriesID, paperIDs: [paper], title: title, pitch: draft.pitch, tags: draft.tags, proposerID: proposer,
+                status: .open, mergedInto: nil, episodeID: nil, volunteers: [],
+                duplicates: duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? [],
+                createdAt: context.now, updatedAt: context.now)
+            context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion), created: true)
             context.touch(.paper, paper.rawValue)
         }
         // A member is already seen by the series; only an administrator proposing from outside it becomes visible there
@@ -91,17 +138,18 @@ enum SuggestionMutations {
     static let maxBibTeXLength = 20_000
 
     /// The paper a new suggestion names: the given id, an existing paper with the same DOI or arXiv id, or a new one
-    /// (returned also as stored, when new).
-    private static func resolvePaper(fields: PaperFields?, id: PaperID?, _ context: MutationContext) throws -> (PaperID, Paper?) {
-        if let id {
+    /// (the draft's, returned also as stored, when new).
+    private static func resolvePaper(_ draft: Draft, _ context: MutationContext) throws -> (PaperID, Paper?) {
+        if let id = draft.paperID {
             // Who may use the paper is read from its audiences: a paper made earlier in this push has them held.
             try context.flushHeld()
             try PaperMutations.requireExists(id, field: "args.paperID", actor: context.actor, context.db)
             return (id, nil)
         }
-        guard let fields else { throw Problem.invalid("args.paper", "is required") }
+        guard let fields = draft.paperFields else { throw Problem.invalid("args.paper", "is required") }
         if let existing = try PaperMutations.find(fields, context.db) { return (existing, nil) }
-        let paper = try PaperMutations.insert(id: PaperID(trusted: context.newID()), fields, context)
+        let id = draft.ifNew?.paper.id ?? PaperID(trusted: context.newID())
+        let paper = try PaperMutations.insert(id: id, fields, context)
         return (paper.id, paper)
     }
 
