@@ -74,6 +74,11 @@ public struct Args {
             fail(key, "must not be empty")
             return nil
         }
+        // SQLite keeps it, but C strings (and so GRDB's reading of text) end there: the text would not read back whole.
+        if text.utf8.contains(0) {
+            fail(key, "must not contain the NUL character (U+0000)")
+            return nil
+        }
         // Unicode scalars, as SQLite's length() counts them, so the schema's CHECKs agree.
         if text.unicodeScalars.count > maxLength {
             fail(key, "must be at most \(maxLength) characters")
@@ -195,17 +200,9 @@ public struct Args {
         guard let elements = list(key, maxCount: maxCount) else { return nil }
         var result: [String] = []
         for (index, element) in elements.enumerated() {
-            let name = "\(key)[\(index)]"
-            guard case .string(let raw) = element else {
-                fail(name, "must be a string, not \(element.typeName)")
-                continue
-            }
-            let text = raw.trimmingWhitespace()
-            if text.isEmpty {
-                fail(name, "must not be empty")
-            } else if text.unicodeScalars.count > maxLength {
-                fail(name, "must be at most \(maxLength) characters")
-            } else if !result.contains(text) {
+            if let text = checkedString("\(key)[\(index)]", element, maxLength: maxLength, trim: true, allowEmpty: false),
+                !result.contains(text)
+            {
                 result.append(text)
             }
         }

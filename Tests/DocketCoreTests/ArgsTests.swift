@@ -27,6 +27,20 @@ import Testing
         #expect(!args.isValid)
     }
 
+    @Test func refusesTheNULCharacterInAnyString() throws {
+        var args = Args(["title": "a\u{0}b", "tags": ["ok", "x\u{0}"], "pitch": "\u{0}"])
+        #expect(args.string("title") == nil)
+        #expect(args.stringList("tags", maxCount: 20) == ["ok"])
+        #expect(args.optionalString("pitch") == nil)
+        do {
+            try args.finish()
+            Issue.record("no problem thrown")
+        } catch {
+            #expect(error.errors.map(\.field) == ["args.title", "args.tags[1]", "args.pitch"])
+            #expect(error.errors.first?.message.contains("U+0000") == true)
+        }
+    }
+
     @Test func nestedObjectsReportFullPaths() {
         var args = Args(["paper": ["title": 1]])
         var paper = args.object("paper")!
