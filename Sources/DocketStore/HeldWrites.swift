@@ -90,53 +90,61 @@ final class HeldWrites {
         }
         let changes = state.changes, results = state.results
         for chunk in changes.chunked(Self.rowsPerStatement) {
-            var values: [(any DatabaseValueConvertible)?] = []
+            var values: [SQLValue] = []
             values.reserveCapacity(chunk.count * 7)
             for change in chunk {
                 values += [
-                    change.version, change.type.rawValue, change.id, false, change.snapshot.value, change.snapshot.privateValue, change.at,
+                    .integer(change.version), .text(change.type.rawValue), .text(change.id), .integer(0), .text(change.snapshot.value),
+                    SQLValue(change.snapshot.privateValue), .integer(change.at),
                 ]
             }
-            try db.execute(
-                cached: """
-                    INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES \
-                    \(Self.placeholders(rows: chunk.count, columns: 7))
-                    ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
-                        value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
-                    """,
-                arguments: StatementArguments(values))
+            try db.run(
+                """
+                INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES \
+                \(Self.rowsOfSeven[chunk.count])
+                ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+                    value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
+                """,
+                values)
         }
-        var audiences: [(any DatabaseValueConvertible)?] = []
+        var audiences: [SQLValue] = []
         for change in changes {
             for audience in Set(change.snapshot.audiences) {
-                audiences += [change.type.rawValue, change.id, audience.level, audience.seriesID, audience.personID]
+                audiences += [.text(change.type.rawValue), .text(change.id), .text(audience.level), .text(audience.seriesID), .text(audience.personID)]
             }
         }
         for chunk in audiences.chunked(Self.rowsPerStatement * 5) {
-            try db.execute(
-                cached: """
-                    INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES \
-                    \(Self.placeholders(rows: chunk.count / 5, columns: 5))
-                    """,
-                arguments: StatementArguments(Array(chunk)))
+            try db.run(
+                """
+                INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES \
+                \(Self.rowsOfFive[chunk.count / 5])
+                """,
+                Array(chunk))
         }
         for chunk in results.chunked(Self.rowsPerStatement) {
-            var values: [(any DatabaseValueConvertible)?] = []
+            var values: [SQLValue] = []
             values.reserveCapacity(chunk.count * 5)
             for result in chunk {
-                values += [result.clientID, result.mutationID, result.name, result.status.rawValue, result.problem]
+                values += [
+                    .text(result.clientID), .integer(result.mutationID), .text(result.name), .text(result.status.rawValue),
+                    SQLValue(result.problem),
+                ]
             }
-            try db.execute(
-                cached: """
-                    INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES \
-                    \(Self.placeholders(rows: chunk.count, columns: 5))
-                    """,
-                arguments: StatementArguments(values))
+            try db.run(
+                """
+                INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES \
+                \(Self.rowsOfFive[chunk.count])
+                """,
+                values)
         }
         state.changes = []
         state.results = []
         state.clockMoved = false
     }
+
+    /// The placeholders of 0 to `rowsPerStatement` rows of seven and of five values, made once.
+    private static let rowsOfSeven = (0...rowsPerStatement).map { placeholders(rows: $0, columns: 7) }
+    private static let rowsOfFive = (0...rowsPerStatement).map { placeholders(rows: $0, columns: 5) }
 
     /// `(?, ?), (?, ?)` for `rows` rows of `columns` values.
     private static func placeholders(rows: Int, columns: Int) -> String {

@@ -92,6 +92,28 @@ import Testing
         #expect(problem.code == .validationFailed)
     }
 
+    @Test func multibyteTextIsStoredWholeAndNULIsRefused() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        let id = newID()
+        let title = "Zürich naïve 🎉 \u{1F1E9}\u{1F1EA} — ∑"
+        let pitch = "line one\nline two — ends here 🎉"
+        let args: JSONValue = [
+            "id": .string(id), "seriesID": .string(fixture.series), "title": .string(title), "pitch": .string(pitch),
+            "paper": ["title": .string(title), "authors": ["A. Autorin"]],
+        ]
+        let nul: JSONValue = ["id": .string(newID()), "seriesID": .string(fixture.series), "title": "half\u{0}hidden", "paper": ["title": "x"]]
+        let outcome = try fixture.store.push(
+            actor: fixture.member, clientID: ClientID(newID())!,
+            mutations: [mutation(1, "suggestion.create", args), mutation(2, "suggestion.create", nul)])
+        #expect(outcome.results.first?.outcome == .applied)
+        guard case .rejected(let problem) = outcome.results[1].outcome else { Issue.record("a title with NUL was stored"); return }
+        #expect(problem.errors.map(\.field) == ["args.title"])
+        let stored = try fixture.store.values(of: .suggestion, id: id, actor: fixture.member).compactMap { try? JSONParser.parse($0) }
+        #expect(stored.first?["title"]?.stringValue == title)
+        #expect(stored.first?["pitch"]?.stringValue == pitch)
+    }
+
     @Test func aMutationIDSentTwiceInOnePushIsADuplicateOfItsHeldResult() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

@@ -44,14 +44,15 @@ enum PaperMutations {
 
     /// Inserts a new paper; returns it as stored (the caller touches it, knowing who sees it).
     static func insert(id: PaperID, _ fields: PaperFields, _ context: MutationContext) throws -> Paper {
-        try context.db.execute(
-            cached: """
-                INSERT INTO paper (id, title, authors, venue, year, doi, arxiv_id, url, pdf_url, code_url, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                id.rawValue, fields.title, JSONValue.strings(fields.authors).jsonString, fields.venue, fields.year, fields.doi,
-                fields.arxivID, fields.url, fields.pdfURL, fields.codeURL, context.now.milliseconds, context.now.milliseconds,
+        try context.db.run(
+            """
+            INSERT INTO paper (id, title, authors, venue, year, doi, arxiv_id, url, pdf_url, code_url, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(id.rawValue), .text(fields.title), .text(JSONValue.strings(fields.authors).jsonString), SQLValue(fields.venue),
+                SQLValue(fields.year.map(Int64.init)), SQLValue(fields.doi), SQLValue(fields.arxivID), SQLValue(fields.url),
+                SQLValue(fields.pdfURL), SQLValue(fields.codeURL), .integer(context.now.milliseconds), .integer(context.now.milliseconds),
             ])
         return Paper(id: id, fields: fields, createdAt: context.now, updatedAt: context.now)
     }

@@ -74,14 +74,15 @@ enum SuggestionMutations {
         // Nothing else can name a paper made just now.
         let duplicates = newPaper == nil ? try findDuplicates(paper: paper, series: seriesID, context.db) : .array([])
         do {
-            try context.db.execute(
-                cached: """
-                    INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
-                    """,
-                arguments: [
-                    id.rawValue, seriesID.rawValue, title, draft.pitch, JSONValue.strings(draft.tags).jsonString, proposer.rawValue,
-                    duplicates.jsonString, context.now.milliseconds, context.now.milliseconds,
+            try context.db.run(
+                """
+                INSERT INTO suggestion (id, series_id, title, pitch, tags, proposer_id, status, duplicates, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """,
+                [
+                    .text(id.rawValue), .text(seriesID.rawValue), .text(title), SQLValue(draft.pitch),
+                    .text(JSONValue.strings(draft.tags).jsonString), .text(proposer.rawValue), .text(duplicates.jsonString),
+                    .integer(context.now.milliseconds), .integer(context.now.milliseconds),
                 ])
         } catch let error as DatabaseError
             where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
@@ -89,9 +90,8 @@ enum SuggestionMutations {
             // The id is the table's only key: the insert itself is the check (the savepoint drops the paper made above).
             throw Problem(.conflict, "a suggestion with id \(id) already exists")
         }
-        try context.db.execute(
-            cached: "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)",
-            arguments: [id.rawValue, paper.rawValue])
+        try context.db.run(
+            "INSERT INTO suggestion_paper (suggestion_id, position, paper_id) VALUES (?, 0, ?)", [.text(id.rawValue), .text(paper.rawValue)])
         if newPaper != nil, let forms = draft.ifNew {
             context.touch(.suggestion, id.rawValue, built: forms.suggestion, created: true)
             context.touch(.paper, paper.rawValue, built: forms.paperForm, created: true)
