@@ -125,22 +125,36 @@ enum ChangeLog {
         _ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Timestamp, existed: Bool, audiences: Set<Audience>?,
         db: Database
     ) throws {
-        try db.execute(
-            cached: """
-                INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
-                    value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
-                """,
-            arguments: [version, type.rawValue, id, snapshot == nil, snapshot?.value, snapshot?.privateValue, at.milliseconds])
+        try changeRows.run(changeValues(type, id, snapshot, version: version, at: at.milliseconds), db)
         guard let snapshot else { return }
         let wanted = Set(snapshot.audiences)
         guard wanted != audiences else { return }
         if existed { try db.execute(cached: "DELETE FROM audience WHERE type = ? AND entity_id = ?", arguments: [type.rawValue, id]) }
-        for audience in wanted {
-            try db.execute(
-                cached: "INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES (?, ?, ?, ?, ?)",
-                arguments: [type.rawValue, id, audience.level, audience.seriesID, audience.personID])
-        }
+        try audienceRows.run(audienceValues(type, id, wanted), db)
+    }
+
+    /// Change rows: version, type, id, deleted, value, private value, time. An entity's row moves to its newest version.
+    static let changeRows = RowInsert(
+        "INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES", columns: 7,
+        """
+        ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
+            value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
+        """)
+
+    /// The `changeRows` values of an entity's state at `version` (a tombstone when `snapshot` is nil).
+    static func changeValues(_ type: EntityType, _ id: String, _ snapshot: Snapshot?, version: Int64, at: Int64) -> [SQLValue] {
+        [
+            .integer(version), .text(type.rawValue), .text(id), .integer(snapshot == nil ? 1 : 0), SQLValue(snapshot?.value),
+            SQLValue(snapshot?.privateValue), .integer(at),
+        ]
+    }
+
+    /// Audience rows: type, id, level, series, person.
+    static let audienceRows = RowInsert("INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES", columns: 5)
+
+    /// The `audienceRows` values of an entity's audiences.
+    static func audienceValues(_ type: EntityType, _ id: String, _ audiences: Set<Audience>) -> [SQLValue] {
+        audiences.flatMap { [.text(type.rawValue), .text(id), .text($0.level), .text($0.seriesID), .text($0.personID)] as [SQLValue] }
     }
 
     /// The entity's current stored form, or nil when it no longer exists.

@@ -83,3 +83,28 @@ extension Database {
             message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: sql)
     }
 }
+
+/// An INSERT of many rows in few statements: its SQL for each row count up to `maxRows` is made once, and
+/// `run` splits the values into statements of at most that many rows.
+struct RowInsert {
+    static let maxRows = 64
+
+    let columns: Int
+    private let texts: [String]
+
+    /// `head` ends with `VALUES`; `tail` (an `ON CONFLICT` clause) follows the rows.
+    init(_ head: String, columns: Int, _ tail: String = "") {
+        self.columns = columns
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        texts = (0...Self.maxRows).map { head + " " + Array(repeating: row, count: $0).joined(separator: ", ") + " " + tail }
+    }
+
+    /// Inserts `values`, `columns` to a row, row after row.
+    func run(_ values: [SQLValue], _ db: Database) throws {
+        precondition(values.count % columns == 0, "\(values.count) values for rows of \(columns)")
+        for start in stride(from: 0, to: values.count, by: Self.maxRows * columns) {
+            let end = min(start + Self.maxRows * columns, values.count)
+            try db.run(texts[(end - start) / columns], Array(values[start..<end]))
+        }
+    }
+}

@@ -49,9 +49,6 @@ final class HeldWrites {
     /// `suggestion.create`s, which change neither. Every other mutation `settle`s first, which forgets them.
     var access: [String: (visibility: String, role: String?)] = [:]
 
-    /// The most rows one insert statement carries (7 values each at most: well under SQLite's 32,766 variables).
-    static let rowsPerStatement = 64
-
     var isEmpty: Bool { state.changes.isEmpty && state.results.isEmpty && !state.clockMoved }
 
     func hold(_ new: [Change]) { state.changes += new }
@@ -89,73 +86,20 @@ final class HeldWrites {
             try db.execute(cached: "UPDATE clock SET version = ? WHERE id = 1", arguments: [version])
         }
         let changes = state.changes, results = state.results
-        for chunk in changes.chunked(Self.rowsPerStatement) {
-            var values: [SQLValue] = []
-            values.reserveCapacity(chunk.count * 7)
-            for change in chunk {
-                values += [
-                    .integer(change.version), .text(change.type.rawValue), .text(change.id), .integer(0), .text(change.snapshot.value),
-                    SQLValue(change.snapshot.privateValue), .integer(change.at),
-                ]
-            }
-            try db.run(
-                """
-                INSERT INTO change (version, type, entity_id, deleted, value, private_value, changed_at) VALUES \
-                \(Self.rowsOfSeven[chunk.count])
-                ON CONFLICT (type, entity_id) DO UPDATE SET version = excluded.version, deleted = excluded.deleted,
-                    value = excluded.value, private_value = excluded.private_value, changed_at = excluded.changed_at
-                """,
-                values)
-        }
-        var audiences: [SQLValue] = []
-        for change in changes {
-            for audience in Set(change.snapshot.audiences) {
-                audiences += [.text(change.type.rawValue), .text(change.id), .text(audience.level), .text(audience.seriesID), .text(audience.personID)]
-            }
-        }
-        for chunk in audiences.chunked(Self.rowsPerStatement * 5) {
-            try db.run(
-                """
-                INSERT INTO audience (type, entity_id, level, series_id, person_id) VALUES \
-                \(Self.rowsOfFive[chunk.count / 5])
-                """,
-                Array(chunk))
-        }
-        for chunk in results.chunked(Self.rowsPerStatement) {
-            var values: [SQLValue] = []
-            values.reserveCapacity(chunk.count * 5)
-            for result in chunk {
-                values += [
-                    .text(result.clientID), .integer(result.mutationID), .text(result.name), .text(result.status.rawValue),
-                    SQLValue(result.problem),
-                ]
-            }
-            try db.run(
-                """
-                INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES \
-                \(Self.rowsOfFive[chunk.count])
-                """,
-                values)
-        }
+        try ChangeLog.changeRows.run(
+            changes.flatMap { ChangeLog.changeValues($0.type, $0.id, $0.snapshot, version: $0.version, at: $0.at) }, db)
+        try ChangeLog.audienceRows.run(
+            changes.flatMap { ChangeLog.audienceValues($0.type, $0.id, Set($0.snapshot.audiences)) }, db)
+        try Self.resultRows.run(
+            results.flatMap { result -> [SQLValue] in
+                [.text(result.clientID), .integer(result.mutationID), .text(result.name), .text(result.status.rawValue), SQLValue(result.problem)]
+            }, db)
         state.changes = []
         state.results = []
         state.clockMoved = false
     }
 
-    /// The placeholders of 0 to `rowsPerStatement` rows of seven and of five values, made once.
-    private static let rowsOfSeven = (0...rowsPerStatement).map { placeholders(rows: $0, columns: 7) }
-    private static let rowsOfFive = (0...rowsPerStatement).map { placeholders(rows: $0, columns: 5) }
-
-    /// `(?, ?), (?, ?)` for `rows` rows of `columns` values.
-    private static func placeholders(rows: Int, columns: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        return Array(repeating: row, count: rows).joined(separator: ", ")
-    }
-}
-
-extension Array {
-    /// The elements in consecutive slices of at most `size`.
-    fileprivate func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
+    /// Remembered results: client, mutation id, name, status, problem.
+    private static let resultRows = RowInsert(
+        "INSERT OR REPLACE INTO mutation_result (client_id, mutation_id, name, status, problem) VALUES", columns: 5)
 }
