@@ -114,6 +114,22 @@ import Testing
         #expect(stored.first?["pitch"]?.stringValue == pitch)
     }
 
+    @Test func aPushOfManyCreatesWritesEveryHeldRowAcrossSeveralStatements() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        // 150 suggestions, each with a new paper: 300 change rows, 300 audiences and 150 results, more than one
+        // statement's 64 rows of each.
+        let ids = (0..<150).map { _ in newID() }
+        let outcome = try fixture.store.push(
+            actor: fixture.member, clientID: ClientID(newID())!,
+            mutations: ids.enumerated().map { mutation(Int64($0.offset + 1), "suggestion.create", suggestionArgs($0.element, series: fixture.series)) })
+        #expect(outcome.results.allSatisfy { $0.outcome == .applied })
+        let changes = try pulledChanges(fixture, upTo: outcome.version)
+        #expect(Set(changes.filter { $0.type == "suggestion" }.map(\.id)) == Set(ids))
+        #expect(changes.filter { $0.type == "paper" }.count == 150)
+        #expect(changes.map(\.version).max() == outcome.version)
+    }
+
     @Test func aMutationIDSentTwiceInOnePushIsADuplicateOfItsHeldResult() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

@@ -23,6 +23,20 @@ import Testing
         #expect(values.count == 1)
     }
 
+    @Test func aTitleTakenFromTheStoredPaperKeepsToThreeHundredScalars() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.remove() }
+        // 400 Unicode scalars in 200 characters: the paper's title may be 500 scalars, the suggestion's 300.
+        let title = String(repeating: "e\u{301}", count: 200)
+        let id = newID()
+        let outcome = try fixture.store.push(
+            actor: fixture.member, clientID: ClientID(newID())!,
+            mutations: [IncomingMutation(id: 1, name: "suggestion.create", at: nil, args: ["id": .string(id), "seriesID": .string(fixture.series), "paper": ["title": .string(title)]])])
+        #expect(outcome.results.first?.outcome == .applied)
+        let stored = try fixture.store.values(of: .suggestion, id: id, actor: fixture.member).compactMap { try? JSONParser.parse($0) }
+        #expect(stored.first?["title"]?.stringValue?.unicodeScalars.count == 300)
+    }
+
     @Test func aRejectedMutationAdvancesTheQueueAndLeavesNothing() throws {
         let fixture = try StoreFixture()
         defer { fixture.remove() }

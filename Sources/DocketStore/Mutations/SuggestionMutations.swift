@@ -44,7 +44,7 @@ enum SuggestionMutations {
         if let paperFields, let proposer = actor.personID {
             let paper = Paper(id: PaperID(trusted: newID()), fields: paperFields, createdAt: now, updatedAt: now)
             let suggestion = Suggestion(
-                id: id, seriesID: seriesID, paperIDs: [paper.id], title: title ?? String(paperFields.title.prefix(300)), pitch: pitch,
+                id: id, seriesID: seriesID, paperIDs: [paper.id], title: title ?? defaultTitle(paperFields.title), pitch: pitch,
                 tags: tags, proposerID: proposer, status: .open, mergedInto: nil, episodeID: nil, volunteers: [], duplicates: [],
                 createdAt: now, updatedAt: now)
             // Only this suggestion names the new paper: the series' members see it.
@@ -65,11 +65,11 @@ enum SuggestionMutations {
         if let given = draft.title {
             title = given
         } else if let newPaper {
-            title = String(newPaper.fields.title.prefix(300))
+            title = defaultTitle(newPaper.fields.title)
         } else {
             guard let stored = try String.fetchOne(context.db, cached: "SELECT title FROM paper WHERE id = ?", arguments: [paper.rawValue])
             else { throw Problem.invalid("args.title", "is required") }
-            title = String(stored.prefix(300))
+            title = defaultTitle(stored)
         }
         // Nothing else can name a paper made just now.
         let duplicates = newPaper == nil ? try findDuplicates(paper: paper, series: seriesID, context.db) : .array([])
@@ -107,6 +107,12 @@ enum SuggestionMutations {
         // A member is already seen by the series; only an administrator proposing from outside it becomes visible there
         // (`require` above let a person who is not an administrator through only as a member).
         if context.actor.isAdmin, try context.role(of: proposer, in: seriesID) == nil { context.touch(.person, proposer.rawValue) }
+    }
+
+    /// A suggestion's title taken from its paper's (up to 500 characters): the first 300 Unicode scalars, as the
+    /// schema's `length(title)` counts them (`prefix` on the string counts grapheme clusters, which can be longer).
+    private static func defaultTitle(_ paperTitle: String) -> String {
+        String(String.UnicodeScalarView(paperTitle.unicodeScalars.prefix(300)))
     }
 
     /// The paper of a new suggestion: exactly one of `paper` (fields), `paperID`, or `bibtex` (one pasted entry).
