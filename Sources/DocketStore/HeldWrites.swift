@@ -5,12 +5,12 @@ import GRDB
 /// (and audiences) of the entities its mutations created, every mutation's remembered result, and the clock.
 ///
 /// A statement's fixed cost in SQLite (binding, opening a cursor on each index, seeking from the root) was more
-/// than its insert, and a `suggestion.create` wrote five such rows. Held, a push of 50 writes them in three
-/// statements (measured in the issue 3 notes).
+/// than its insert, and a `suggestion.create` wrote five such rows. Held, a push of 50 writes them in five
+/// statements of up to 64 rows (`RowInsert`; measured in the issue 3 notes).
 ///
 /// Rows may be held only while nothing reads them. A created entity has no earlier change row, and the only
-/// mutation that runs while rows are held is `suggestion.create` (every other one `settle`s first, see
-/// `Store.apply`); where it may read the change log (an existing paper: its change row and audiences) it flushes
+/// mutations that run while rows are held are `MutationRegistry.runBesideHeldRows` (`suggestion.create`; every
+/// other one `settle`s first, see `Store.apply`); where it may read the change log (an existing paper: its change row and audiences) it flushes
 /// first (`MutationContext.flushHeld`).
 /// A flush inside a mutation's savepoint that is then rolled back is undone in SQLite, so `apply` puts those
 /// rows back (`saved` / `restore`). The push flushes before its own last statements; its transaction commits
@@ -46,7 +46,7 @@ final class HeldWrites {
     private var state = State()
 
     /// Each series' visibility and the pushing person's role in it, as `MutationContext.require` read them for
-    /// `suggestion.create`s, which change neither. Every other mutation `settle`s first, which forgets them.
+    /// the mutations of `MutationRegistry.runBesideHeldRows`, which change neither. Every other one `settle`s first.
     var access: [String: (visibility: String, role: String?)] = [:]
 
     var isEmpty: Bool { state.changes.isEmpty && state.results.isEmpty && !state.clockMoved }
@@ -74,7 +74,7 @@ final class HeldWrites {
 
     func restore(_ saved: State) { state = saved }
 
-    /// Before a mutation other than `suggestion.create`: writes what is held, and forgets what was read.
+    /// Before a mutation not in `MutationRegistry.runBesideHeldRows`: writes what is held, and forgets what was read.
     func settle(_ db: Database) throws {
         try flush(db)
         access = [:]

@@ -143,8 +143,7 @@ extension Store {
         let fiveMinutes: Int64 = 5 * 60 * 1000
         var at = mutation.at ?? now
         if at.milliseconds > now.milliseconds + fiveMinutes { at = now }
-        // Only suggestion.create runs beside held rows; it flushes them where it reads the change log (see `HeldWrites`).
-        let besideHeld = mutation.name == "suggestion.create"
+        let besideHeld = MutationRegistry.runBesideHeldRows.contains(mutation.name)
         if !besideHeld { try held?.settle(db) }
         let context = MutationContext(
             db: db, actor: actor, clientID: clientID, now: now, at: at, environment: environment, held: held, sharesAccess: besideHeld)

@@ -41,6 +41,10 @@ enum MutationRegistry {
         "suggestion.create": SuggestionMutations.prepare,
     ]
 
+    /// The mutations that may run while a push holds rows back (`HeldWrites`): they change no series and no
+    /// membership, and flush the held rows themselves where they read the change log.
+    static let runBesideHeldRows: Set<String> = ["suggestion.create"]
+
     /// The names the server applies, sorted.
     static var names: [String] { handlers.keys.sorted() }
 }

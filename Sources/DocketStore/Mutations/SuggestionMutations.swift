@@ -18,6 +18,16 @@ enum SuggestionMutations {
         var paperID: PaperID?
         /// The paper and both stored forms, for a person proposing a paper no stored one has the DOI or arXiv id of.
         var ifNew: (paper: Paper, suggestion: ChangeLog.Snapshot, paperForm: ChangeLog.Snapshot)?
+
+        /// The new suggestion's stored form, naming `paper`.
+        func form(paper: PaperID, title: String, proposer: PersonID, duplicates: [(type: String, id: String)], now: Timestamp)
+            -> ChangeLog.Snapshot
+        {
+            ChangeLog.snapshot(
+                of: Suggestion(
+                    id: id, seriesID: seriesID, paperIDs: [paper], title: title, pitch: pitch, tags: tags, proposerID: proposer,
+                    status: .open, mergedInto: nil, episodeID: nil, volunteers: [], duplicates: duplicates, createdAt: now, updatedAt: now))
+        }
     }
 
     /// The draft of a `suggestion.create` (nil when the arguments name no id or series), or its validation problem.
@@ -43,13 +53,11 @@ enum SuggestionMutations {
         var draft = Draft(id: id, seriesID: seriesID, title: title, pitch: pitch, tags: tags, paperFields: paperFields, paperID: paperID)
         if let paperFields, let proposer = actor.personID {
             let paper = Paper(id: PaperID(trusted: newID()), fields: paperFields, createdAt: now, updatedAt: now)
-            let suggestion = Suggestion(
-                id: id, seriesID: seriesID, paperIDs: [paper.id], title: title ?? defaultTitle(paperFields.title), pitch: pitch,
-                tags: tags, proposerID: proposer, status: .open, mergedInto: nil, episodeID: nil, volunteers: [], duplicates: [],
-                createdAt: now, updatedAt: now)
+            let suggestion = draft.form(
+                paper: paper.id, title: title ?? defaultTitle(paperFields.title), proposer: proposer, duplicates: [], now: now)
             // Only this suggestion names the new paper: the series' members see it.
             let audience = ChangeLog.Audience(level: "member", seriesID: seriesID.rawValue)
-            draft.ifNew = (paper, ChangeLog.snapshot(of: suggestion), ChangeLog.snapshot(of: paper, audiences: [audience]))
+            draft.ifNew = (paper, suggestion, ChangeLog.snapshot(of: paper, audiences: [audience]))
         }
         return draft
     }
@@ -96,12 +104,9 @@ enum SuggestionMutations {
             context.touch(.suggestion, id.rawValue, built: forms.suggestion, created: true)
             context.touch(.paper, paper.rawValue, built: forms.paperForm, created: true)
         } else {
-            let suggestion = Suggestion(
-                id: id, seriesID: seriesID, paperIDs: [paper], title: title, pitch: draft.pitch, tags: draft.tags, proposerID: proposer,
-                status: .open, mergedInto: nil, episodeID: nil, volunteers: [],
-                duplicates: duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? [],
-                createdAt: context.now, updatedAt: context.now)
-            context.touch(.suggestion, id.rawValue, built: ChangeLog.snapshot(of: suggestion), created: true)
+            let named = duplicates.arrayValue?.map { (type: $0["type"]?.stringValue ?? "", id: $0["id"]?.stringValue ?? "") } ?? []
+            let form = draft.form(paper: paper, title: title, proposer: proposer, duplicates: named, now: context.now)
+            context.touch(.suggestion, id.rawValue, built: form, created: true)
             context.touch(.paper, paper.rawValue)
         }
         // A member is already seen by the series; only an administrator proposing from outside it becomes visible there
